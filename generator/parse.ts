@@ -1,0 +1,373 @@
+// Parse phase: schema files → top-level expressions and doc comments, in source order,
+// with include and pragma directives processed (qapi-code-gen.rst, "Schema syntax",
+// "Include directives", "Pragma directives").
+//
+// The grammar (grammar/qapi.peggy) builds a syntax tree per file; this module walks it
+// in order so that errors come out in the order QEMU reports them: an error inside an
+// included file or a doc comment comes before a syntax error further down the file.
+
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as peggyParse } from "./grammar.generated.js";
+import { QapiError, errorAt, type Diagnostics } from "./errors.js";
+import { parseDoc, type QAPIDoc } from "./doc.js";
+import { SourceFile, SourceInfo, defaultPragma, type Pragma } from "./source.js";
+import type { TopItem, ValueNode } from "./syntax.js";
+
+/** A JSON-like value of the schema language. Objects are Maps: key order matters. */
+export type Value = string | boolean | Value[] | ExprDict;
+export type ExprDict = Map<string, Value>;
+
+/** A definition (enum, struct, union, alternate, command, event) and its doc comment. */
+export interface DefinitionExpr {
+  kind: "definition";
+  expr: ExprDict;
+  info: SourceInfo;
+  doc: QAPIDoc | undefined;
+}
+
+/** An include directive; `path` is relative to the folder of the main schema's caller. */
+export interface IncludeExpr {
+  kind: "include";
+  path: string;
+  info: SourceInfo;
+}
+
+export type TopExpr = DefinitionExpr | IncludeExpr;
+
+export interface ParsedSchema {
+  exprs: TopExpr[];
+  docs: QAPIDoc[];
+}
+
+/** How files are read; the CLI resolves names against its working directory. */
+export interface FileReader {
+  /** Absolute identity of a file name, to detect repeated includes and loops. */
+  resolve(name: string): string;
+  /** The file's bytes, or throws a Node error with `code`. */
+  read(name: string): Uint8Array;
+}
+
+export function nodeFileReader(cwd: string): FileReader {
+  return {
+    resolve: (name) => resolve(cwd, name),
+    read: (name) => readFileSync(resolve(cwd, name)),
+  };
+}
+
+/** Nesting deeper than this is rejected before parsing (no stack overflow). */
+export const MAX_NESTING = 256;
+
+interface PeggyLocation {
+  start: { offset: number };
+}
+interface PeggyExpectation {
+  type: string;
+  text?: string;
+  description?: string;
+}
+interface PeggyError {
+  message: string;
+  expected: PeggyExpectation[] | null;
+  location: PeggyLocation;
+}
+
+const parseTree = peggyParse as (text: string, options: { startRule: string }) => TopItem[];
+
+/** Parse the schema rooted at `fname`. Throws QapiError. */
+export function parseSchema(fname: string, reader: FileReader, diags: Diagnostics): ParsedSchema {
+  const out: ParsedSchema = { exprs: [], docs: [] };
+  const pragma = defaultPragma();
+  new FileParser(reader, diags, pragma, out, new Set()).parseFile(fname, undefined);
+  return out;
+}
+
+/** The strerror() text for the errors a file read can meet. */
+function describeFsError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  switch (code) {
+    case "ENOENT":
+      return "No such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "Permission denied";
+    case "EISDIR":
+      return "Is a directory";
+    case "ENOTDIR":
+      return "Not a directory";
+    case "ELOOP":
+      return "Too many levels of symbolic links";
+    case "ENAMETOOLONG":
+      return "File name too long";
+    default:
+      return code ?? String(err);
+  }
+}
+
+/** Read a file as UTF-8, rejecting invalid byte sequences with their location. */
+export function readSource(reader: FileReader, name: string, info: SourceInfo | undefined, what: string): SourceFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = reader.read(name);
+  } catch (err) {
+    throw new QapiError(info, `can't read ${what} file '${name}': ${describeFsError(err)}`);
+  }
+  try {
+    return new SourceFile(name, new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const good = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+    const file = new SourceFile(name, good);
+    const err = errorAt(
+      new SourceInfo(file, undefined, info, defaultPragma()),
+      good.length,
+      `invalid UTF-8 byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}`,
+    );
+    throw err;
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
+    if (need < 0) return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    // overlong 3/4-byte forms, surrogates, and code points beyond U+10FFFF
+    const c1 = bytes[i + 1] as number;
+    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))
+      return i;
+    i += need + 1;
+  }
+  return bytes.length;
+}
+
+// File names are joined as QEMU joins them (no normalisation), so messages and module
+// names read the same as QEMU's.
+export function dirName(p: string): string {
+  const head = p.slice(0, p.lastIndexOf("/") + 1);
+  return /^\/*$/.test(head) ? head : head.replace(/\/+$/, "");
+}
+
+export function joinPath(dir: string, name: string): string {
+  if (name.startsWith("/") || dir === "") return name;
+  return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+}
+
+/** Convert a syntax tree value to a plain Value. */
+function toValue(node: ValueNode): Value {
+  switch (node.kind) {
+    case "str":
+    case "bool":
+      return node.value;
+    case "list":
+      return node.items.map(toValue);
+    case "dict": {
+      const map: ExprDict = new Map();
+      for (const { key, value } of node.entries) map.set(key.value, toValue(value));
+      return map;
+    }
+  }
+}
+
+/** The first duplicate key in a dict tree, reported where QEMU's parser notices it. */
+function checkDuplicateKeys(node: ValueNode, info: SourceInfo): void {
+  if (node.kind === "list") {
+    for (const item of node.items) checkDuplicateKeys(item, info);
+  } else if (node.kind === "dict") {
+    const seen = new Set<string>();
+    for (const { key, value } of node.entries) {
+      if (seen.has(key.value)) {
+        // QEMU reports it at the token after the ':'
+        throw errorAt(info, value.offset, `duplicate key '${key.value}'`);
+      }
+      seen.add(key.value);
+      checkDuplicateKeys(value, info);
+    }
+  }
+}
+
+const TOKEN_NAMES: Record<string, string> = {
+  ",": "','",
+  ":": "':'",
+  "{": "'{'",
+  "[": "'['",
+  "]": "']'",
+  string: "string",
+  "}": "'}'",
+  boolean: "boolean",
+};
+const TOKEN_ORDER = Object.keys(TOKEN_NAMES);
+
+/** A syntax error message in QEMU's terms: a stray word, or the tokens expected. */
+function syntaxMessage(text: string, offset: number, expected: PeggyExpectation[]): string {
+  const rest = text.slice(offset);
+  const startsToken = rest === "" || /^(?:[{}:,[\]'#\s]|true|false)/.test(rest);
+  if (!startsToken) {
+    const word = /^[^[\]{}:,\s']+/.exec(rest);
+    return `stray '${word ? word[0] : rest[0]}'`;
+  }
+  const wanted = new Set<string>();
+  for (const e of expected) {
+    const key = e.type === "literal" ? e.text : e.description;
+    if (key !== undefined && key in TOKEN_NAMES) wanted.add(key);
+  }
+  const names = TOKEN_ORDER.filter((k) => wanted.has(k)).map((k) => TOKEN_NAMES[k] as string);
+  if (names.length === 0) return "syntax error";
+  if (names.length === 1) return `expected ${names[0]}`;
+  if (names.length === 2) return `expected ${names[0]} or ${names[1]}`;
+  return `expected ${names.slice(0, -1).join(", ")}, or ${names[names.length - 1]}`;
+}
+
+/** The offset of the first bracket nested deeper than MAX_NESTING, if any. */
+function tooDeep(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_NESTING) return i;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x27 || c === 0x23) {
+      // skip a string (to its closing quote or the line end) or a comment
+      const end = c === 0x27 ? text.slice(i + 1).search(/['\n]/) : text.slice(i).indexOf("\n");
+      if (end < 0) break;
+      i += end + (c === 0x27 ? 1 : 0);
+    }
+  }
+  return undefined;
+}
+
+class FileParser {
+  constructor(
+    private readonly reader: FileReader,
+    private readonly diags: Diagnostics,
+    private readonly pragma: Pragma,
+    private readonly out: ParsedSchema,
+    /** Absolute names of the files parsed so far: a repeated include is skipped. */
+    private readonly included: Set<string>,
+  ) {}
+
+  parseFile(fname: string, includeInfo: SourceInfo | undefined): void {
+    this.included.add(this.reader.resolve(fname));
+    const file = readSource(this.reader, fname, includeInfo, includeInfo ? "include" : "schema");
+    const fileInfo = new SourceInfo(file, undefined, includeInfo, this.pragma);
+    const deep = tooDeep(file.text);
+    if (deep !== undefined) {
+      this.processItems(this.prefixItems(file.text, deep), fileInfo);
+      throw errorAt(fileInfo, deep, `nesting deeper than ${MAX_NESTING} levels`);
+    }
+    let items: TopItem[];
+    try {
+      items = parseTree(file.text, { startRule: "File" });
+    } catch (e) {
+      const err = e as PeggyError;
+      if (err.location === undefined) throw e;
+      const offset = err.location.start.offset;
+      // Items before the error come first, as QEMU checks them as it reads.
+      this.processItems(this.prefixItems(file.text, offset), fileInfo);
+      const message = err.expected === null ? err.message : syntaxMessage(file.text, offset, err.expected);
+      throw errorAt(fileInfo, offset, message);
+    }
+    this.processItems(items, fileInfo);
+  }
+
+  /** The complete top-level items before `offset`. */
+  private prefixItems(text: string, offset: number): TopItem[] {
+    try {
+      return parseTree(text.slice(0, offset), { startRule: "Prefix" });
+    } catch {
+      return [];
+    }
+  }
+
+  private processItems(items: TopItem[], fileInfo: SourceInfo): void {
+    let curDoc: QAPIDoc | undefined;
+    for (const item of items) {
+      const info = fileInfo.atOffset(item.kind === "doc" ? item.open.offset : item.offset);
+      if (item.kind === "doc") {
+        this.rejectExprDoc(curDoc);
+        curDoc = parseDoc(item, info, this.diags);
+        this.out.docs.push(curDoc);
+        continue;
+      }
+      checkDuplicateKeys(item, info);
+      if (item.kind !== "dict") throw new QapiError(info, "top-level expression must be an object");
+      const expr = toValue(item) as ExprDict;
+      if (expr.has("include")) {
+        this.rejectExprDoc(curDoc);
+        this.include(expr, info);
+      } else if (expr.has("pragma")) {
+        this.rejectExprDoc(curDoc);
+        if (expr.size !== 1) throw new QapiError(info, "invalid 'pragma' directive");
+        const pragma = expr.get("pragma");
+        if (!(pragma instanceof Map)) throw new QapiError(info, "value of 'pragma' must be an object");
+        for (const [name, value] of pragma) this.setPragma(name, value, info);
+      } else {
+        let doc = curDoc;
+        if (doc !== undefined && doc.symbol === undefined) {
+          this.diags.docProblem(new QapiError(doc.info, "definition documentation required"));
+          doc = undefined;
+        }
+        this.out.exprs.push({ kind: "definition", expr, info, doc });
+      }
+      curDoc = undefined;
+    }
+    this.rejectExprDoc(curDoc);
+  }
+
+  private rejectExprDoc(doc: QAPIDoc | undefined): void {
+    if (doc?.symbol !== undefined) {
+      this.diags.docProblem(
+        new QapiError(doc.info, `documentation for '${doc.symbol}' is not followed by the definition`),
+      );
+    }
+  }
+
+  private include(expr: ExprDict, info: SourceInfo): void {
+    if (expr.size !== 1) throw new QapiError(info, "invalid 'include' directive");
+    const include = expr.get("include");
+    if (typeof include !== "string") throw new QapiError(info, "value of 'include' must be a string");
+    const inclName = joinPath(dirName(info.fname), include);
+    this.out.exprs.push({ kind: "include", path: inclName, info });
+    const abs = this.reader.resolve(inclName);
+    for (let inf: SourceInfo | undefined = info; inf !== undefined; inf = inf.parent) {
+      if (abs === this.reader.resolve(inf.fname)) throw new QapiError(info, `inclusion loop for ${include}`);
+    }
+    if (this.included.has(abs)) return;
+    this.parseFile(inclName, info);
+  }
+
+  private setPragma(name: string, value: Value, info: SourceInfo): void {
+    const listOfStrings = (): string[] => {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
+        throw new QapiError(info, `pragma ${name} must be a list of strings`);
+      }
+      return value as string[];
+    };
+    switch (name) {
+      case "doc-required":
+        if (typeof value !== "boolean") throw new QapiError(info, "pragma 'doc-required' must be boolean");
+        this.pragma.docRequired = value;
+        break;
+      case "command-name-exceptions":
+        this.pragma.commandNameExceptions = listOfStrings();
+        break;
+      case "command-returns-exceptions":
+        this.pragma.commandReturnsExceptions = listOfStrings();
+        break;
+      case "documentation-exceptions":
+        this.pragma.documentationExceptions = listOfStrings();
+        break;
+      case "member-name-exceptions":
+        this.pragma.memberNameExceptions = listOfStrings();
+        break;
+      default:
+        throw new QapiError(info, `unknown pragma '${name}'`);
+    }
+  }
+}
