@@ -1,0 +1,166 @@
+// TypeScript names for schema things. Every exported identifier of the generated
+// output lives in one namespace (the index re-exports all modules), so names are
+// allocated once, up front, in a fixed order: schema type names first (they keep
+// their spelling when they can), then the names derived from them, then the fixed
+// names of the generated API. A clash gets a numeric suffix, deterministically.
+
+import {
+  AlternateType,
+  Command,
+  type Definition,
+  EnumType,
+  Event,
+  ObjectType,
+  type Schema,
+} from "./model.js";
+
+/** Words that cannot name a type or a binding in strict-mode TypeScript modules. */
+const RESERVED = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false " +
+    "finally for function if import in instanceof new null return super switch this throw true try " +
+    "typeof var void while with implements interface let package private protected public static yield " +
+    "await arguments eval undefined NaN Infinity any unknown never object string number boolean bigint " +
+    "symbol type as async from get set of declare module namespace require keyof readonly infer is " +
+    "satisfies asserts unique global constructor accessor"
+  ).split(" "),
+);
+
+/** A valid, unreserved identifier for an arbitrary QAPI name. */
+export function safeIdentifier(name: string): string {
+  let id = name.replace(/[^A-Za-z0-9_$]/g, "_");
+  if (id === "" || /^[0-9]/.test(id)) id = `_${id}`;
+  return RESERVED.has(id) ? `${id}_` : id;
+}
+
+function words(wire: string): string[] {
+  return wire.split(/[^A-Za-z0-9]+/).filter((w) => w !== "");
+}
+
+/** `blockdev-snapshot-sync` → `BlockdevSnapshotSync`; `JOB_STATUS_CHANGE` → `JobStatusChange`. */
+export function pascalCase(wire: string): string {
+  const allUpper = wire === wire.toUpperCase();
+  return words(wire)
+    .map((w) => (allUpper ? w.charAt(0) + w.slice(1).toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join("");
+}
+
+/** `blockdev-snapshot-sync` → `blockdevSnapshotSync`. */
+export function camelCase(wire: string): string {
+  const p = pascalCase(wire);
+  return p.charAt(0).toLowerCase() + p.slice(1);
+}
+
+/** Is `name` usable as a property name without quotes? */
+export function isIdentifierName(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
+}
+
+/** A property key as prettier prints it: bare when it can be, else double-quoted. */
+export function propertyKey(name: string): string {
+  return isIdentifierName(name) ? name : JSON.stringify(name);
+}
+
+/** Kinds of names derived from a type, in allocation order. */
+export type DerivedKind = "values" | "validator" | "guard";
+
+const DERIVED_SUFFIX: Record<DerivedKind, (base: string) => string> = {
+  values: (b) => `${b}Values`,
+  validator: (b) => `${b}Validator`,
+  guard: (b) => `is${b}`,
+};
+
+/**
+ * Fixed names of the generated API (maps, client, server, introspection). Emitters ask
+ * for them through NameTable.fixed(); adding one here is how a new global name is made.
+ */
+export const FIXED_NAMES = [
+  "Commands",
+  "CommandName",
+  "Events",
+  "EventName",
+  "QmpClient",
+  "QmpTransport",
+  "QmpHandlers",
+  "QmpDispatcher",
+  "commandInfo",
+  "eventInfo",
+  "schemaInfo",
+  "SchemaInfo",
+  "JsonValue",
+  "Problem",
+  "Validator",
+  "ValidationMode",
+] as const;
+export type FixedName = (typeof FIXED_NAMES)[number];
+
+/** The identifiers of one generated output. */
+export class NameTable {
+  private readonly used = new Set<string>();
+  private readonly typeNames = new Map<Definition, string>();
+  private readonly derivedNames = new Map<string, string>();
+  private readonly fixedNames = new Map<string, string>();
+
+  constructor(schema: Schema) {
+    const named = schema.entities.filter(isNamedType);
+    // Pass 1: type names as spelled in the schema (QType included).
+    for (const t of named) if (!t.name.startsWith("q_")) this.typeNames.set(t, this.allocate(safeIdentifier(t.name)));
+    // Pass 2: implicit object types get names from what they belong to.
+    for (const e of schema.entities) {
+      if ((e instanceof Command || e instanceof Event) && e.argType?.isImplicit()) {
+        const suffix = e instanceof Command ? "Arguments" : "Event";
+        if (!this.typeNames.has(e.argType)) this.typeNames.set(e.argType, this.allocate(pascalCase(e.name) + suffix));
+      } else if (e instanceof ObjectType && e.branches && e.base?.isImplicit()) {
+        if (!this.typeNames.has(e.base)) this.typeNames.set(e.base, this.allocate(`${this.type(e)}Base`));
+      }
+    }
+    // Pass 3: derived names, per type in definition order.
+    for (const t of named) {
+      const base = this.typeNames.get(t);
+      if (base === undefined) continue;
+      for (const kind of Object.keys(DERIVED_SUFFIX) as DerivedKind[]) {
+        if (kind === "values" && !(t instanceof EnumType)) continue;
+        this.derivedNames.set(`${kind}:${base}`, this.allocate(DERIVED_SUFFIX[kind](base)));
+      }
+    }
+    // Pass 4: the API's fixed names.
+    for (const f of FIXED_NAMES) this.fixedNames.set(f, this.allocate(f));
+  }
+
+  private allocate(preferred: string): string {
+    let name = preferred;
+    for (let i = 2; this.used.has(name); i++) name = `${preferred}${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** The TypeScript name of a named type (struct, union, alternate, enum, implicit object). */
+  type(t: Definition): string {
+    const name = this.typeNames.get(t);
+    if (name === undefined) throw new Error(`no TypeScript name for ${t.describe()}`);
+    return name;
+  }
+
+  hasType(t: Definition): boolean {
+    return this.typeNames.has(t);
+  }
+
+  derived(t: Definition, kind: DerivedKind): string {
+    const name = this.derivedNames.get(`${kind}:${this.type(t)}`);
+    if (name === undefined) throw new Error(`no ${kind} name for ${t.describe()}`);
+    return name;
+  }
+
+  fixed(name: FixedName): string {
+    return this.fixedNames.get(name) as string;
+  }
+}
+
+/** Types that get a TypeScript declaration of their own (arrays and built-ins do not). */
+export function isNamedType(e: unknown): e is EnumType | ObjectType | AlternateType {
+  return (
+    e instanceof EnumType ||
+    e instanceof AlternateType ||
+    (e instanceof ObjectType && e.name !== "q_empty")
+  );
+}
