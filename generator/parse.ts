@@ -158,35 +158,24 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
 }
 
-/** Convert a syntax tree value to a plain Value. */
-function toValue(node: ValueNode): Value {
+/**
+ * Convert a syntax tree value to a plain Value, rejecting duplicate keys where QEMU's
+ * parser notices them (at the value after the repeated key's ':').
+ */
+function toValue(node: ValueNode, info: SourceInfo): Value {
   switch (node.kind) {
     case "str":
     case "bool":
       return node.value;
     case "list":
-      return node.items.map(toValue);
+      return node.items.map((item) => toValue(item, info));
     case "dict": {
       const map: ExprDict = new Map();
-      for (const { key, value } of node.entries) map.set(key.value, toValue(value));
-      return map;
-    }
-  }
-}
-
-/** The first duplicate key in a dict tree, reported where QEMU's parser notices it. */
-function checkDuplicateKeys(node: ValueNode, info: SourceInfo): void {
-  if (node.kind === "list") {
-    for (const item of node.items) checkDuplicateKeys(item, info);
-  } else if (node.kind === "dict") {
-    const seen = new Set<string>();
-    for (const { key, value } of node.entries) {
-      if (seen.has(key.value)) {
-        // QEMU reports it at the token after the ':'
-        throw errorAt(info, value.offset, `duplicate key '${key.value}'`);
+      for (const { key, value } of node.entries) {
+        if (map.has(key.value)) throw errorAt(info, value.offset, `duplicate key '${key.value}'`);
+        map.set(key.value, toValue(value, info));
       }
-      seen.add(key.value);
-      checkDuplicateKeys(value, info);
+      return map;
     }
   }
 }
@@ -225,18 +214,15 @@ function syntaxMessage(text: string, offset: number, expected: PeggyExpectation[
 
 /** The offset of the first bracket nested deeper than MAX_NESTING, if any. */
 function tooDeep(text: string): number | undefined {
+  // Brackets outside strings and comments; a string or comment runs to its end or the line's.
+  const token = /[[\]{}]|'[^'\n]*'?|#[^\n]*/g;
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_NESTING) return i;
-    } else if (c === 0x7d || c === 0x5d) {
+  for (let m = token.exec(text); m !== null; m = token.exec(text)) {
+    const c = m[0];
+    if (c === "{" || c === "[") {
+      if (++depth > MAX_NESTING) return m.index;
+    } else if (c === "}" || c === "]") {
       depth--;
-    } else if (c === 0x27 || c === 0x23) {
-      // skip a string (to its closing quote or the line end) or a comment
-      const end = c === 0x27 ? text.slice(i + 1).search(/['\n]/) : text.slice(i).indexOf("\n");
-      if (end < 0) break;
-      i += end + (c === 0x27 ? 1 : 0);
     }
   }
   return undefined;
@@ -295,9 +281,8 @@ class FileParser {
         this.out.docs.push(curDoc);
         continue;
       }
-      checkDuplicateKeys(item, info);
-      if (item.kind !== "dict") throw new QapiError(info, "top-level expression must be an object");
-      const expr = toValue(item) as ExprDict;
+      const expr = toValue(item, info);
+      if (!(expr instanceof Map)) throw new QapiError(info, "top-level expression must be an object");
       if (expr.has("include")) {
         this.rejectExprDoc(curDoc);
         this.include(expr, info);

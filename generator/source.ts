@@ -109,7 +109,7 @@ export class SourceInfo {
   }
 
   inDefn(): string {
-    return this.defnName !== undefined ? `${this.fname}: In ${this.defnMeta} '${this.defnName}':\n` : "";
+    return this.defnName ? `${this.fname}: In ${this.defnMeta} '${this.defnName}':\n` : "";
   }
 
   includePath(): string {
