@@ -167,9 +167,17 @@ class SchemaBuilder implements Schema {
 
   // Modules ------------------------------------------------------------------
 
+  private readonly moduleNames = new Map<string, string>();
+
+  /** A module's name: its file relative to the main schema's folder. */
   private moduleName(fname: string): string {
-    if (fname.startsWith("./")) return fname;
-    return relative(this.reader.resolve(this.schemaDir === "" ? "." : this.schemaDir), this.reader.resolve(fname));
+    let name = this.moduleNames.get(fname);
+    if (name === undefined) {
+      const dir = this.reader.resolve(this.schemaDir === "" ? "." : this.schemaDir);
+      name = fname.startsWith("./") ? fname : relative(dir, this.reader.resolve(fname));
+      this.moduleNames.set(fname, name);
+    }
+    return name;
   }
 
   private makeModule(fname: string): Module {

@@ -8,8 +8,12 @@
 // and the block is read again in a tolerant way, so that older doc comments (QEMU 7.2's
 // style, or comments whose indentation was lost) still give their documentation:
 //
-// - A block that passes QEMU 10.0's rules is always read exactly as QEMU 10.0 reads it,
-//   strict or not. Only a block with a problem is read tolerantly.
+// - A block that passes QEMU 10.0's rules is read exactly as QEMU 10.0 reads it, strict
+//   or not, with one exception when not strict: where a description or tagged section
+//   ends at an unindented line directly after it (QEMU then starts a new paragraph),
+//   the block is read tolerantly, without a warning, since its author meant to go on
+//   (QEMU 10.0's own audio.json has one). Strict reading, and so the model dump with
+//   --strict, is always QEMU's. A block with a problem is read tolerantly.
 // - Read tolerantly, a non-blank line that directly follows a line of a description or
 //   tagged section continues it, whatever its indentation, unless it starts something
 //   else (a description, a tagged section, 'Features:'). So does an indented line after
@@ -205,10 +209,15 @@ export function parseDoc(node: DocNode, info: SourceInfo, diags: Diagnostics): Q
   }
   // First as QEMU 10.0 would read it, stopping at the first problem.
   let first: QapiError;
+  const qemu = new DocParser(node, info, diags, false, (err) => {
+    throw new StopReading(err);
+  });
   try {
-    return new DocParser(node, info, diags, false, (err) => {
-      throw new StopReading(err);
-    }).parse();
+    const doc = qemu.parse();
+    if (!qemu.endedByUnindentedLine) return doc;
+    // Valid, but a section ended at an unindented line right after it, which its
+    // author almost surely meant as a continuation: read it so, without a warning.
+    return new DocParser(node, info, diags, true, () => {}).parse();
   } catch (e) {
     if (!(e instanceof StopReading)) throw e;
     first = e.err;
@@ -254,6 +263,8 @@ class DocParser {
   /** The section that lines are appended to. */
   private section: DocSection | undefined;
   private doc: QAPIDoc | undefined;
+  /** QEMU's reading ended a section at an unindented line directly after it. */
+  endedByUnindentedLine = false;
 
   constructor(
     private readonly node: DocNode,
@@ -548,7 +559,11 @@ class DocParser {
     if (indent === 0) {
       // QEMU 10.0: an unindented line is not part of the section. Tolerant: directly
       // after the section's first line, it continues it.
-      if (!this.tolerant || blankBefore || this.startsSomething(line)) return line;
+      if (blankBefore || this.startsSomething(line)) return line;
+      if (!this.tolerant) {
+        this.endedByUnindentedLine = true;
+        return line;
+      }
       unindented = true;
       indent = 1;
     }

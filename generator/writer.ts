@@ -33,7 +33,7 @@ function withMarker(files: readonly OutputFile[]): OutputFile[] {
 /** The paths where `dir` differs from `files`: changed, missing, or not generated. */
 export function diffOutput(dir: string, files: readonly OutputFile[]): string[] {
   const expected = withMarker(files);
-  if (!existsSync(dir)) return expected.map((f) => f.path);
+  if (!existsSync(dir)) return expected.map((f) => f.path).sort();
   const present = new Set(listFiles(dir));
   const differ: string[] = [];
   for (const f of expected) {
