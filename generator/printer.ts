@@ -57,3 +57,66 @@ export function fitOrBreak(opts: {
   const broken = items.map((i, k) => `${inner}${lead}${i}${k === items.length - 1 ? trailing : sep.trimEnd()}`);
   return `${indent}${head}${open.trimEnd()}\n${broken.join("\n")}\n${indent}${close.trimStart()}${tail}`;
 }
+
+/**
+ * A call `fn(args)` printed at `indent` after `prefix` (e.g. "return " or "m = ") and
+ * followed by `suffix` (e.g. ";"): flat when it fits, else one argument per line with
+ * a trailing comma, as prettier breaks calls whose arguments are simple.
+ */
+export function printCall(indent: string, prefix: string, fn: string, args: readonly string[], suffix: string): string {
+  const flat = `${indent}${prefix}${fn}(${args.join(", ")})${suffix}`;
+  if (flat.length <= PRINT_WIDTH) return flat;
+  const inner = `${indent}  `;
+  return `${indent}${prefix}${fn}(\n${args.map((a) => `${inner}${a},\n`).join("")}${indent})${suffix}`;
+}
+
+/**
+ * `if (cond) stmt` at `indent`, as prettier prints it: on one line when it fits, else
+ * the statement on the next line, else the condition on a line of its own, else (when
+ * the condition is a call, given as `call`) the call broken one argument per line.
+ */
+export function printIf(
+  indent: string,
+  cond: string,
+  stmt: string,
+  call?: { prefix: string; fn: string; args: readonly string[] },
+): string {
+  const one = `${indent}if (${cond}) ${stmt}`;
+  if (one.length <= PRINT_WIDTH) return one;
+  const head = `${indent}if (${cond})`;
+  if (head.length <= PRINT_WIDTH) return `${head}\n${indent}  ${stmt}`;
+  const inner = `${indent}  `;
+  if (inner.length + cond.length <= PRINT_WIDTH || call === undefined) {
+    return `${indent}if (\n${inner}${cond}\n${indent})\n${indent}  ${stmt}`;
+  }
+  return `${indent}if (\n${printCall(inner, call.prefix, call.fn, call.args, "")}\n${indent})\n${indent}  ${stmt}`;
+}
+
+/**
+ * `head fn(args)suffix` where head ends with "= " (an assignment or declaration), as
+ * prettier's fluid assignment layout prints it: flat when it fits; else the arguments
+ * broken when `head fn(` fits on the line; else broken after the `=`, the call on the
+ * next line (itself flat or broken).
+ */
+export function printAssignCall(
+  indent: string,
+  head: string,
+  fn: string,
+  args: readonly string[],
+  suffix: string,
+): string {
+  const flat = `${indent}${head}${fn}(${args.join(", ")})${suffix}`;
+  if (flat.length <= PRINT_WIDTH) return flat;
+  if (`${indent}${head}${fn}(`.length <= PRINT_WIDTH) return printCall(indent, head, fn, args, suffix);
+  return `${indent}${head.trimEnd()}\n${printCall(`${indent}  `, "", fn, args, suffix)}`;
+}
+
+/** `export type Name = A | B;`, broken one per line as prettier does when too long. */
+export function printUnionAlias(head: string, items: readonly string[]): string {
+  const flat = `${head} ${items.join(" | ")};`;
+  if (items.length === 0) return `${head} never;\n`;
+  if (flat.length <= PRINT_WIDTH && !items.some((i) => i.includes("\n"))) return `${flat}\n`;
+  const next = `  ${items.join(" | ")};`;
+  if (next.length <= PRINT_WIDTH && !next.includes("\n")) return `${head}\n${next}\n`;
+  return `${head}\n${items.map((i) => `  | ${i}`).join("\n")};\n`;
+}

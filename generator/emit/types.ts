@@ -1,0 +1,328 @@
+// types/<module>.ts: the TypeScript types of a schema module. struct → interface (base
+// via extends), enum → string-literal union plus a readonly array of its values,
+// union → discriminated union of intersections, alternate → union of its alternatives.
+// Every declaration and member carries TSDoc from the schema's doc comments.
+
+import type { QAPIDoc } from "../doc.js";
+import {
+  AlternateType,
+  ArrayType,
+  BuiltinType,
+  Command,
+  type Definition,
+  EnumType,
+  Event,
+  type Module,
+  ObjectType,
+  type ObjectTypeMember,
+  type Schema,
+  type Type,
+} from "../model.js";
+import { isNamedType, propertyKey } from "../naming.js";
+import { PRINT_WIDTH, fitOrBreak, printUnionAlias, stringLiteral } from "../printer.js";
+import type { EmitContext, Emitter, OutputFile } from "./emitter.js";
+import { fileHeader } from "./emitter.js";
+import { importSpec, runtimeNames } from "./runtime.js";
+import { definitionDocLines, memberDocLines, tsdoc } from "./tsdoc.js";
+
+// ---------------------------------------------------------------------------
+// Shared with the validators emitter (and usable by the stubs emitters)
+
+const slugCache = new WeakMap<Schema, Map<Module, string>>();
+
+/**
+ * The file name (without extension) of each module's generated files:
+ * `block-core.json` → `block-core`, `./builtin` → `builtin`, `sub/x.json` → `sub.x`.
+ */
+export function moduleSlug(schema: Schema, module: Module): string {
+  let slugs = slugCache.get(schema);
+  if (slugs === undefined) {
+    slugs = new Map();
+    const used = new Set<string>();
+    for (const m of schema.modules) {
+      const base = m.isBuiltin()
+        ? "builtin"
+        : m.name
+            .replace(/\.json$/, "")
+            .replace(/\.\.\//g, "_/")
+            .replace(/\//g, ".")
+            .replace(/[^A-Za-z0-9._-]/g, "_");
+      let slug = base;
+      for (let i = 2; used.has(slug.toLowerCase()); i++) slug = `${base}-${i}`;
+      used.add(slug.toLowerCase());
+      slugs.set(m, slug);
+    }
+    slugCache.set(schema, slugs);
+  }
+  return slugs.get(module) as string;
+}
+
+/** The named types (with a TypeScript declaration) a module defines, enabled ones only. */
+export function moduleTypes(ctx: EmitContext, module: Module): (EnumType | ObjectType | AlternateType)[] {
+  return module.entities.filter((e): e is EnumType | ObjectType | AlternateType => isNamedType(e) && ctx.enabled(e.ifcond));
+}
+
+/** The modules that get a types/ and validators/ file, with their slug. */
+export function typeModules(ctx: EmitContext): { module: Module; slug: string }[] {
+  return ctx.schema.modules
+    .filter((m) => moduleTypes(ctx, m).length > 0)
+    .map((module) => ({ module, slug: moduleSlug(ctx.schema, module) }));
+}
+
+const INT_RANGES: Record<string, readonly [string, string] | undefined> = {
+  int8: ["-128", "127"],
+  int16: ["-32768", "32767"],
+  int32: ["-2147483648", "2147483647"],
+  uint8: ["0", "255"],
+  uint16: ["0", "65535"],
+  uint32: ["0", "4294967295"],
+  int: ["-9223372036854775808", "9223372036854775807"],
+  int64: ["-9223372036854775808", "9223372036854775807"],
+  uint64: ["0", "18446744073709551615"],
+  size: ["0", "18446744073709551615"],
+};
+
+/** The range of a built-in integer type, as decimal strings. */
+export function intRange(name: string): readonly [string, string] | undefined {
+  return INT_RANGES[name];
+}
+
+/** Is this built-in integer type 64 bits wide (bigint with --int64 bigint)? */
+export function is64(name: string): boolean {
+  return name === "int" || name === "int64" || name === "uint64" || name === "size";
+}
+
+/** The doc comment that documents a definition, and its members: implicit types use their owner's. */
+export function ownerDocs(ctx: EmitContext): Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }> {
+  const map = new Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }>();
+  for (const e of ctx.schema.entities) {
+    if ((e instanceof Command || e instanceof Event) && e.argType?.isImplicit()) {
+      map.set(e.argType, { doc: e.doc, owner: e });
+    } else if (e instanceof ObjectType && e.branches !== undefined && e.base?.isImplicit()) {
+      map.set(e.base, { doc: e.doc, owner: e });
+    }
+  }
+  return map;
+}
+
+// ---------------------------------------------------------------------------
+
+/** Collects the names a generated module imports from elsewhere. */
+export class Imports {
+  private readonly byPath = new Map<string, Set<string>>();
+
+  add(path: string, name: string): void {
+    let names = this.byPath.get(path);
+    if (names === undefined) this.byPath.set(path, (names = new Set()));
+    names.add(name);
+  }
+
+  /** `import type` (or `import`) lines, sorted by path, then name. */
+  print(typeOnly: boolean): string {
+    const paths = [...this.byPath.keys()].sort();
+    let out = "";
+    for (const path of paths) {
+      const names = [...(this.byPath.get(path) as Set<string>)].sort();
+      out += fitOrBreak({
+        indent: "",
+        head: typeOnly ? "import type " : "import ",
+        open: "{ ",
+        close: " }",
+        items: names,
+        sep: ", ",
+        trailing: ",",
+        tail: ` from ${stringLiteral(path)};`,
+      });
+      out += "\n";
+    }
+    return out;
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+}
+
+class TypesModule {
+  private readonly imports = new Imports();
+  private readonly out: string[] = [];
+  private readonly slug: string;
+
+  constructor(
+    private readonly ctx: EmitContext,
+    private readonly module: Module,
+    private readonly docs: Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }>,
+  ) {
+    this.slug = moduleSlug(ctx.schema, module);
+  }
+
+  /** The TypeScript type of a reference to `t`, importing what it needs. */
+  ref(t: Type): string {
+    if (t instanceof BuiltinType) {
+      switch (t.name) {
+        case "str":
+          return "string";
+        case "bool":
+          return "boolean";
+        case "null":
+          return "null";
+        case "number":
+          return "number";
+        case "any": {
+          const json = runtimeNames(this.ctx).JsonValue;
+          this.imports.add("../runtime.js", importSpec("JsonValue", json));
+          return json;
+        }
+        default:
+          return is64(t.name) && this.ctx.options.int64 === "bigint" ? "bigint" : "number";
+      }
+    }
+    if (t instanceof ArrayType) return `${this.ref(t.elementType)}[]`;
+    const name = this.ctx.names.type(t);
+    if (t.module !== this.module && t.module !== undefined) {
+      this.imports.add(`./${moduleSlug(this.ctx.schema, t.module)}.js`, name);
+    }
+    return name;
+  }
+
+  emit(): OutputFile {
+    for (const t of moduleTypes(this.ctx, this.module)) {
+      if (t instanceof EnumType) this.enumType(t);
+      else if (t instanceof AlternateType) this.alternateType(t);
+      else if (t.branches !== undefined) this.unionType(t);
+      else this.structType(t);
+    }
+    const header = fileHeader(this.ctx, `Types of ${this.module.isBuiltin() ? "QAPI's built-in types" : this.module.name}.`);
+    const imports = this.imports.print(true);
+    const content = `${header}\n${imports}${imports === "" ? "" : "\n"}${this.out.join("\n")}`;
+    return { path: `types/${this.slug}.ts`, content };
+  }
+
+  private doc(t: Definition, extra?: string[]): string {
+    const owner = this.docs.get(t);
+    if (owner !== undefined) {
+      const what =
+        owner.owner instanceof Command
+          ? `Arguments of command \`${owner.owner.name}\`.`
+          : owner.owner instanceof Event
+            ? `Data of event \`${owner.owner.name}\`.`
+            : `Common members of \`${owner.owner.name}\`.`;
+      const lines = [what];
+      const since = owner.doc?.sinceText?.trim();
+      if (since !== undefined && since !== "") lines.push("", `@since ${since.split("\n").join(" ")}`);
+      return tsdoc(lines);
+    }
+    return tsdoc(definitionDocLines(this.ctx, t, t.doc, { extra: extra ?? [] }));
+  }
+
+  private memberDoc(t: Definition): QAPIDoc | undefined {
+    return this.docs.get(t)?.doc ?? t.doc;
+  }
+
+  private enumType(t: EnumType): void {
+    const name = this.ctx.names.type(t);
+    const doc = t.doc;
+    const values = t.members.filter((m) => this.ctx.enabled(m.ifcond));
+    const extra: string[] = [];
+    for (const m of values) {
+      const lines = memberDocLines(this.ctx, m, doc, true).filter((l) => l !== "");
+      if (lines.length === 0) continue;
+      extra.push(`- \`${m.name}\`: ${lines[0]}`, ...lines.slice(1).map((l) => `  ${l.trimStart()}`));
+    }
+    const literals = values.map((m) => stringLiteral(m.name));
+    let text = this.doc(t, extra);
+    text += printUnionAlias(`export type ${name} =`, literals);
+    text += "\n";
+    text += tsdoc([`The values of {@link ${name}}, in schema order.`]);
+    const head = `export const ${this.ctx.names.derived(t, "values")}: readonly ${name}[] =`;
+    const short = head.length + 2 <= PRINT_WIDTH;
+    if (!short) text += `${head}\n`;
+    text += fitOrBreak({
+      indent: short ? "" : "  ",
+      head: short ? `${head} ` : "",
+      open: "[",
+      close: "]",
+      items: literals,
+      sep: ", ",
+      trailing: ",",
+      tail: ";",
+    });
+    text += "\n";
+    this.out.push(text);
+  }
+
+  private members(t: ObjectType, members: readonly ObjectTypeMember[]): string {
+    const doc = this.memberDoc(t);
+    let out = "";
+    for (const m of members) {
+      if (!this.ctx.enabled(m.ifcond)) continue;
+      out += tsdoc(memberDocLines(this.ctx, m, doc), "  ");
+      out += `  ${propertyKey(m.name)}${m.optional ? "?" : ""}: ${this.ref(m.type)};\n`;
+    }
+    return out;
+  }
+
+  private structType(t: ObjectType): void {
+    const name = this.ctx.names.type(t);
+    const ext = t.base !== undefined ? ` extends ${this.ref(t.base)}` : "";
+    const body = this.members(t, t.localMembers);
+    this.out.push(`${this.doc(t)}export interface ${name}${ext} {${body === "" ? "}" : `\n${body}}`}\n`);
+  }
+
+  private unionType(t: ObjectType): void {
+    const name = this.ctx.names.type(t);
+    const branches = t.branches!;
+    const base = this.ref(t.base!);
+    const tag = propertyKey(branches.tagName);
+    const items: string[] = [];
+    const single = branches.variants.filter((v) => this.ctx.enabled(v.ifcond)).length === 1;
+    const enabled = branches.variants.filter((v) => this.ctx.enabled(v.ifcond));
+    for (const v of enabled) {
+      const last = v === enabled[enabled.length - 1] ? 1 : 0;
+      const lit = stringLiteral(v.name);
+      const data = v.type instanceof ObjectType && v.type.name !== "q_empty" ? this.ref(v.type) : undefined;
+      const flat = `${base} & { ${tag}: ${lit} }${data !== undefined ? ` & ${data}` : ""}`;
+      if (single) {
+        items.push(flat);
+        continue;
+      }
+      if (`  | (${flat})`.length + last <= PRINT_WIDTH) {
+        items.push(`(${flat})`);
+      } else {
+        items.push(`(${base} & {\n      ${tag}: ${lit};\n    }${data !== undefined ? ` & ${data}` : ""})`);
+      }
+    }
+    let text = this.doc(t);
+    if (single) {
+      const flat = `export type ${name} = ${items[0]};`;
+      if (flat.length <= PRINT_WIDTH) text += `${flat}\n`;
+      else {
+        const v = branches.variants.find((x) => this.ctx.enabled(x.ifcond))!;
+        const data = v.type instanceof ObjectType && v.type.name !== "q_empty" ? ` & ${this.ref(v.type)}` : "";
+        text += `export type ${name} = ${base} & {\n  ${tag}: ${stringLiteral(v.name)};\n}${data};\n`;
+      }
+    } else {
+      text += printUnionAlias(`export type ${name} =`, items);
+    }
+    this.out.push(text);
+  }
+
+  private alternateType(t: AlternateType): void {
+    const name = this.ctx.names.type(t);
+    const items = t.alternatives.variants.filter((v) => this.ctx.enabled(v.ifcond)).map((v) => this.ref(v.type));
+    const doc = t.doc;
+    const extra: string[] = [];
+    for (const v of t.alternatives.variants) {
+      if (!this.ctx.enabled(v.ifcond)) continue;
+      const lines = memberDocLines(this.ctx, v, doc, true).filter((l) => l !== "");
+      if (lines.length === 0) continue;
+      extra.push(`- \`${v.name}\`: ${lines[0]}`, ...lines.slice(1).map((l) => `  ${l.trimStart()}`));
+    }
+    this.out.push(this.doc(t, extra) + printUnionAlias(`export type ${name} =`, items));
+  }
+}
+
+export const emitTypes: Emitter = (ctx) => {
+  const docs = ownerDocs(ctx);
+  return typeModules(ctx).map(({ module }) => new TypesModule(ctx, module, docs).emit());
+};
