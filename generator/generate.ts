@@ -4,9 +4,28 @@
 import type { EmitContext, Emitter, GenerateOptions, OutputFile } from "./emit/emitter.js";
 import type { Schema } from "./model.js";
 import { NameTable } from "./naming.js";
+import { emitRuntime } from "./emit/runtime.js";
+import { emitTypes } from "./emit/types.js";
+import { emitValidators } from "./emit/validators.js";
+import { emitJsonSchema } from "./emit/jsonschema.js";
+import { emitCommands } from "./emit/commands.js";
+import { emitClient } from "./emit/client.js";
+import { emitServer } from "./emit/server.js";
+import { emitIntrospection } from "./emit/introspection.js";
+import { emitIndex } from "./emit/index.js";
 
 /** The emitters, in output order. Each adds its own files. */
-const EMITTERS: Emitter[] = [];
+const EMITTERS: Emitter[] = [
+  emitRuntime,
+  emitTypes,
+  emitValidators,
+  emitJsonSchema,
+  emitCommands,
+  emitClient,
+  emitServer,
+  emitIntrospection,
+  emitIndex,
+];
 
 export function makeContext(schema: Schema, options: GenerateOptions, schemaPath: string): EmitContext {
   const defines = options.defines;

@@ -91,6 +91,19 @@ export const FIXED_NAMES = [
   "Problem",
   "Validator",
   "ValidationMode",
+  // stubs and introspection (commands.ts, client.ts, server.ts, introspection.ts)
+  "schemaConditions",
+  "QmpCommandInfo",
+  "QmpEventInfo",
+  "QmpError",
+  "QmpValidationError",
+  "QmpEvent",
+  "parseEvent",
+  "QmpCommandMessage",
+  "QmpResponse",
+  "QmpHandlerContext",
+  "QmpClientOptions",
+  "QmpDispatcherOptions",
 ] as const;
 export type FixedName = (typeof FIXED_NAMES)[number];
 

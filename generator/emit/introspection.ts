@@ -1,0 +1,263 @@
+// introspection.ts: the SchemaInfo list `query-qmp-schema` returns for this schema
+// (qapi-code-gen.rst, "Client JSON Protocol introspection"), computed the way QEMU's
+// introspection generator does, except that type names are kept instead of masked.
+//
+// What QEMU does, and so what this does:
+// - commands and events in module order, then every type they reach, in order of first
+//   use (a work queue); types reachable from no command or event are left out;
+// - a command without arguments or return, an event without data, name `q_empty`;
+// - all integer built-ins are `int`, and arrays of them `[int]`; an array is named
+//   `[ELEMENT]` after its element's introspection name;
+// - objects list all members (base members flattened in), a member's `default: null`
+//   marks it optional; unions add `tag` and `variants` (branches without data: q_empty);
+// - enums give `members` (with their features) and the deprecated `values`;
+// - `features` wherever the schema has features.
+// Differences: QEMU masks the names of non-built-in types as numbers ("123"), we keep
+// the schema's names (`q_obj_transaction-arg`, `BlockdevOptions`, `[BlockDeviceInfo]`).
+// With --define, disabled parts are omitted (QEMU compiles them out); without, all parts
+// are present and `schemaConditions` says which are conditional.
+
+import {
+  AlternateType,
+  ArrayType,
+  BuiltinType,
+  Command,
+  EnumType,
+  Event,
+  type Feature,
+  type IfCond,
+  ObjectType,
+  type Type,
+} from "../model.js";
+import { docComment } from "../printer.js";
+import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
+import { expanded, type Literal, type LiteralObject, printLiteral } from "./literal.js";
+
+export interface SchemaInfoTree {
+  name: string;
+  "meta-type": string;
+  [key: string]: Literal | undefined;
+}
+
+/** The SchemaInfo list and the conditions of its conditional parts (empty with --define). */
+export function introspect(ctx: EmitContext): { trees: SchemaInfoTree[]; conditions: Map<string, string> } {
+  const { schema } = ctx;
+  const trees: SchemaInfoTree[] = [];
+  const conditions = new Map<string, string>();
+  const used: Type[] = [];
+  const usedSet = new Set<Type>();
+  const intType = schema.lookupType("int") as Type;
+  const intList = schema.lookupType("intList") as Type;
+  const empty = schema.lookupType("q_empty") as Type;
+  const keepConds = ctx.options.defines === undefined;
+
+  const cond = (key: string, ifcond: IfCond): void => {
+    if (keepConds && ifcond.isPresent()) conditions.set(key, ifcond.describe());
+  };
+  const useType = (t: Type): string => {
+    let typ = t;
+    if (typ instanceof BuiltinType && typ.jsonType() === "int") typ = intType;
+    else if (typ instanceof ArrayType && typ.elementType.jsonType() === "int" && typ.elementType instanceof BuiltinType)
+      typ = intList;
+    if (!usedSet.has(typ)) {
+      usedSet.add(typ);
+      used.push(typ);
+    }
+    if (typ instanceof ArrayType) return `[${useType(typ.elementType)}]`;
+    return typ.name;
+  };
+  const features = (fs: readonly Feature[]): string[] | undefined =>
+    fs.length === 0 ? undefined : fs.filter((f) => ctx.enabled(f.ifcond)).map((f) => f.name);
+  const tree = (name: string, meta: string, fs: readonly Feature[], rest: LiteralObject): void => {
+    trees.push(expanded({ name, "meta-type": meta, features: features(fs), ...rest }) as SchemaInfoTree);
+  };
+
+  for (const mod of schema.modules) {
+    for (const e of mod.entities) {
+      if (e instanceof Command && ctx.enabled(e.ifcond)) {
+        cond(e.name, e.ifcond);
+        tree(e.name, "command", e.features, {
+          "arg-type": useType(e.argType ?? empty),
+          "ret-type": useType(e.retType ?? empty),
+          "allow-oob": e.allowOob ? true : undefined,
+        });
+      } else if (e instanceof Event && ctx.enabled(e.ifcond)) {
+        cond(e.name, e.ifcond);
+        tree(e.name, "event", e.features, { "arg-type": useType(e.argType ?? empty) });
+      }
+    }
+  }
+
+  for (let i = 0; i < used.length; i++) {
+    const t = used[i] as Type;
+    if (t instanceof BuiltinType) {
+      tree(t.name, "builtin", [], { "json-type": t.jsonType() });
+    } else if (t instanceof EnumType) {
+      cond(t.name, t.ifcond);
+      const members = t.members.filter((m) => ctx.enabled(m.ifcond));
+      for (const m of members) cond(`${t.name}.${m.name}`, m.ifcond);
+      tree(t.name, "enum", t.features, {
+        members: members.map((m) => ({ name: m.name, features: features(m.features) })),
+        values: members.map((m) => m.name),
+      });
+    } else if (t instanceof ArrayType) {
+      const element = useType(t.elementType);
+      tree(`[${element}]`, "array", [], { "element-type": element });
+    } else if (t instanceof ObjectType) {
+      cond(t.name, t.ifcond);
+      const members = t.members.filter((m) => ctx.enabled(m.ifcond));
+      const obj: Record<string, Literal | undefined> = {
+        members: members.map((m) => {
+          cond(`${t.name}.${m.name}`, m.ifcond);
+          return {
+            name: m.name,
+            type: useType(m.type),
+            default: m.optional ? null : undefined,
+            features: features(m.features),
+          };
+        }),
+      };
+      if (t.branches) {
+        obj.tag = t.branches.tagMember.name;
+        obj.variants = t.branches.variants
+          .filter((v) => ctx.enabled(v.ifcond))
+          .map((v) => {
+            cond(`${t.name}.${v.name}`, v.ifcond);
+            return { case: v.name, type: useType(v.type) };
+          });
+      }
+      tree(t.name, "object", t.features, obj);
+    } else if (t instanceof AlternateType) {
+      cond(t.name, t.ifcond);
+      tree(t.name, "alternate", t.features, {
+        members: t.alternatives.variants
+          .filter((v) => ctx.enabled(v.ifcond))
+          .map((v) => {
+            cond(`${t.name}.${v.name}`, v.ifcond);
+            return { type: useType(v.type) };
+          }),
+      });
+    }
+  }
+  return { trees, conditions };
+}
+
+const SCHEMA_INFO_TYPE = (name: string): string => `export type ${name} =
+  | {
+      readonly name: string;
+      readonly "meta-type": "builtin";
+      readonly features?: readonly string[];
+      readonly "json-type":
+        | "string"
+        | "number"
+        | "int"
+        | "boolean"
+        | "null"
+        | "object"
+        | "array"
+        | "value";
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "enum";
+      readonly features?: readonly string[];
+      readonly members: readonly {
+        readonly name: string;
+        readonly features?: readonly string[];
+      }[];
+      /** The values again (deprecated in QEMU's schema, still sent). */
+      readonly values: readonly string[];
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "array";
+      readonly features?: readonly string[];
+      readonly "element-type": string;
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "object";
+      readonly features?: readonly string[];
+      /** All members, base members included; \`default\` present means optional. */
+      readonly members: readonly {
+        readonly name: string;
+        readonly type: string;
+        readonly default?: unknown;
+        readonly features?: readonly string[];
+      }[];
+      /** Unions only: the discriminator member. */
+      readonly tag?: string;
+      /** Unions only: the type providing each case's variant members. */
+      readonly variants?: readonly {
+        readonly case: string;
+        readonly type: string;
+      }[];
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "alternate";
+      readonly features?: readonly string[];
+      readonly members: readonly { readonly type: string }[];
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "command";
+      readonly features?: readonly string[];
+      readonly "arg-type": string;
+      readonly "ret-type": string;
+      readonly "allow-oob"?: boolean;
+    }
+  | {
+      readonly name: string;
+      readonly "meta-type": "event";
+      readonly features?: readonly string[];
+      readonly "arg-type": string;
+    };
+`;
+
+export const emitIntrospection: Emitter = (ctx) => {
+  const { trees, conditions } = introspect(ctx);
+  const SchemaInfo = ctx.names.fixed("SchemaInfo");
+  const schemaInfo = ctx.names.fixed("schemaInfo");
+  const schemaConditions = ctx.names.fixed("schemaConditions");
+  let out = fileHeader(ctx, "QMP introspection: what query-qmp-schema returns for this schema.");
+  out += "\n";
+  out += docComment([
+    "One entry of `query-qmp-schema`'s reply (QAPI type SchemaInfo), discriminated by",
+    "`meta-type`. Names of types are references between entries; commands and events",
+    "are found by name.",
+  ]);
+  out += SCHEMA_INFO_TYPE(SchemaInfo);
+  out += "\n";
+  out += docComment([
+    "The SchemaInfo list `query-qmp-schema` returns for the schema this was generated",
+    "from: commands and events in schema order, then the types they reach in order of",
+    "first use, as QEMU computes it.",
+    "",
+    "Difference from a live QEMU: QEMU masks the names of non-built-in types as numbers",
+    '("42"); here they keep their schema names (implicit types included: `q_empty`,',
+    "`q_obj_NAME-arg`, `[ELEMENT]` for arrays). Compare with a live reply by structure:",
+    "start at commands and events (same names), follow `arg-type`, `ret-type`, member and",
+    "element types; member names, enum values, tags, cases and features are unmasked on",
+    "both sides.",
+    ...(ctx.options.defines === undefined
+      ? ["", `All conditional parts are included; \`${schemaConditions}\` lists their conditions.`]
+      : ["", "Generated with --define: parts whose condition is false are left out."]),
+  ]);
+  out += `export const ${schemaInfo}: readonly ${SchemaInfo}[] = ${printLiteral(trees, "", 0, 1)};\n`;
+  out += "\n";
+  out += docComment([
+    "The `if` conditions of conditional parts of {@link " + schemaInfo + "}, keyed by entity name",
+    "(`NAME`) or member, enum value, branch or alternative (`NAME.MEMBER`). A live QEMU",
+    "built without a condition lacks the part. Empty when generated with --define.",
+  ]);
+  const condObj: Record<string, string> = {};
+  for (const [k, v] of conditions) condObj[k] = v;
+  out += `export const ${schemaConditions}: Readonly<Record<string, string>> = ${printLiteral(
+    expanded(condObj),
+    "",
+    0,
+    1,
+  )};\n`;
+  return [{ path: "introspection.ts", content: out }];
+};
