@@ -112,11 +112,13 @@ export function readSource(reader: FileReader, name: string, info: SourceInfo | 
   } catch (err) {
     throw new QapiError(info, `can't read ${what} file '${name}': ${describeFsError(err)}`);
   }
+  let text: string;
   try {
-    return new SourceFile(name, new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    // A byte order mark is kept, and rejected as a stray character, as QEMU does.
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
-    const good = new TextDecoder("utf-8").decode(bytes.subarray(0, bad));
+    const good = universalNewlines(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, bad)));
     const file = new SourceFile(name, good);
     const err = errorAt(
       new SourceInfo(file, undefined, info, defaultPragma()),
@@ -125,6 +127,12 @@ export function readSource(reader: FileReader, name: string, info: SourceInfo | 
     );
     throw err;
   }
+  return new SourceFile(name, universalNewlines(text));
+}
+
+/** CR LF and lone CR end lines too, as in Python's text files (QEMU reads schemas so). */
+function universalNewlines(text: string): string {
+  return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -192,13 +200,23 @@ const TOKEN_NAMES: Record<string, string> = {
 };
 const TOKEN_ORDER = Object.keys(TOKEN_NAMES);
 
+// Python's whitespace (str.isspace), which QEMU's lexer skips; unlike JavaScript's \s
+// it has no byte order mark.
+const PY_SPACE = "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const TOKEN_START = new RegExp(`^(?:[{}:,[\\]'#${PY_SPACE}]|true|false)`);
+const STRAY_WORD = new RegExp(`^[^[\\]{}:,'${PY_SPACE}]+`);
+
 /** A syntax error message in QEMU's terms: a stray word, or the tokens expected. */
 function syntaxMessage(text: string, offset: number, expected: PeggyExpectation[]): string {
-  const rest = text.slice(offset);
-  const startsToken = rest === "" || /^(?:[{}:,[\]'#\s]|true|false)/.test(rest);
-  if (!startsToken) {
-    const word = /^[^[\]{}:,\s']+/.exec(rest);
-    return `stray '${word ? word[0] : rest[0]}'`;
+  const rest = text.slice(offset, offset + 200);
+  if (rest !== "" && !TOKEN_START.test(rest)) {
+    const word = STRAY_WORD.exec(rest);
+    // Invisible and non-ASCII characters are shown as escapes, so the message says what is there.
+    const shown = (word ? word[0] : (rest[0] as string)).replace(
+      /[^\x20-\x7e]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    return `stray '${shown}'`;
   }
   const wanted = new Set<string>();
   for (const e of expected) {
@@ -242,24 +260,27 @@ class FileParser {
     this.included.add(this.reader.resolve(fname));
     const file = readSource(this.reader, fname, includeInfo, includeInfo ? "include" : "schema");
     const fileInfo = new SourceInfo(file, undefined, includeInfo, this.pragma);
+    // Too deep a nesting is refused before the (recursive) parser meets it; an error
+    // before that point still comes first.
     const deep = tooDeep(file.text);
-    if (deep !== undefined) {
-      this.processItems(this.prefixItems(file.text, deep), fileInfo);
-      throw errorAt(fileInfo, deep, `nesting deeper than ${MAX_NESTING} levels`);
-    }
+    const text = deep === undefined ? file.text : file.text.slice(0, deep);
     let items: TopItem[];
     try {
-      items = parseTree(file.text, { startRule: "File" });
+      items = parseTree(text, { startRule: "File" });
     } catch (e) {
       const err = e as PeggyError;
       if (err.location === undefined) throw e;
       const offset = err.location.start.offset;
-      // Items before the error come first, as QEMU checks them as it reads.
-      this.processItems(this.prefixItems(file.text, offset), fileInfo);
-      const message = err.expected === null ? err.message : syntaxMessage(file.text, offset, err.expected);
-      throw errorAt(fileInfo, offset, message);
+      if (deep === undefined || offset < text.length) {
+        // Items before the error come first, as QEMU checks them as it reads.
+        this.processItems(this.prefixItems(text, offset), fileInfo);
+        const message = err.expected === null ? err.message : syntaxMessage(file.text, offset, err.expected);
+        throw errorAt(fileInfo, offset, message);
+      }
+      items = this.prefixItems(text, offset);
     }
     this.processItems(items, fileInfo);
+    if (deep !== undefined) throw errorAt(fileInfo, deep, `nesting deeper than ${MAX_NESTING} levels`);
   }
 
   /** The complete top-level items before `offset`. */

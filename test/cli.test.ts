@@ -1,0 +1,179 @@
+// The command line of `qapi-gen dump`: usage errors (exit 2 with the usage text),
+// schema errors (exit 1), and lenient versus --strict doc comment handling on the seed
+// schema qapi/transaction.json, whose doc comments QEMU 10 rejects.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+import { main } from "../generator/cli.js";
+
+const REPO = fileURLToPath(new URL("../", import.meta.url));
+const CLI = `${REPO}dist/generator/cli.js`;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function cli(argv: string[], cwd = REPO): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), cwd });
+  return { code, stdout, stderr };
+}
+
+function expectNoTrace(stderr: string): void {
+  expect(stderr).not.toContain("    at ");
+  expect(stderr).not.toContain("Error:");
+}
+
+function expectUsageError(run: Run, message: string): void {
+  expect(run.code).toBe(2);
+  expect(run.stdout).toBe("");
+  expect(run.stderr.startsWith(`qapi-gen: ${message}\n`)).toBe(true);
+  expect(run.stderr).toMatch(/^usage: qapi-gen .*\n.*qapi-gen dump \[--strict\] SCHEMA$/m);
+  expectNoTrace(run.stderr);
+}
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe("usage errors exit 2 with a usage message", () => {
+  test("no command and no schema", async () => {
+    expectUsageError(await cli([]), "missing SCHEMA file");
+  });
+
+  test("dump without a schema", async () => {
+    expectUsageError(await cli(["dump"]), "missing SCHEMA file");
+  });
+
+  test("dump --strict without a schema", async () => {
+    expectUsageError(await cli(["dump", "--strict"]), "missing SCHEMA file");
+  });
+
+  test("unknown option", async () => {
+    expectUsageError(await cli(["dump", "--frobnicate", "qapi/transaction.json"]), "unknown option '--frobnicate'");
+  });
+
+  test("two schema files", async () => {
+    expectUsageError(await cli(["dump", "qapi/transaction.json", "qapi/block-core.json"]), "expected exactly one SCHEMA file");
+  });
+
+  test("a generate-only option given to dump", async () => {
+    expectUsageError(await cli(["dump", "--output", "x", "qapi/transaction.json"]), "option '--output' does not apply to dump");
+  });
+
+  test("--help prints the usage to stdout and exits 0", async () => {
+    const run = await cli(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^usage: qapi-gen /);
+    expect(run.stderr).toBe("");
+  });
+});
+
+describe("schema files", () => {
+  test("a schema file that does not exist exits 1, not 2", async () => {
+    const run = await cli(["dump", "no-such-schema.json"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("can't read schema file 'no-such-schema.json': No such file or directory\n");
+  });
+
+  test("paths are resolved against io.cwd and reported as given", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qapi-cli-"));
+    tempDirs.push(dir);
+    writeFileSync(join(dir, "s.json"), "{ 'struct': 'Foo', 'data': { 'a': 'Bar' } }\n");
+    const run = await cli(["dump", "./s.json"], dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("./s.json: In struct 'Foo':\n./s.json:1: member 'a' uses unknown type 'Bar'\n");
+    const ok = await cli(["dump", "s.json"], dir);
+    expect(ok.code).toBe(1);
+    expect(ok.stderr.split("\n")[0]).toBe("s.json: In struct 'Foo':");
+  });
+});
+
+describe("--strict versus lenient on the seed schema", () => {
+  test("lenient: exit 0, the model, and located warnings", async () => {
+    const run = await cli(["dump", "qapi/transaction.json"]);
+    expectNoTrace(run.stderr);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("\ncommand transaction q_obj_transaction-arg -> None\n");
+    const lines = run.stderr.split("\n").filter((l) => l !== "");
+    expect(lines.length).toBeGreaterThan(0);
+    // The seed's first problem: a member description after a section (line 27).
+    expect(lines[0]).toBe("qapi/transaction.json:27:1: warning: description of '@grouped:' follows a section");
+    for (const line of lines) {
+      expect(line).toMatch(
+        /^(qapi\/[a-z-]+\.json(:\d+){1,2}: warning: .+|qapi\/[a-z-]+\.json: In [a-z]+ '[^']+':|qapi-gen: \d+ more doc comment warnings .*)$/,
+      );
+    }
+  });
+
+  test("--all-warnings lists every warning; none of them is lost", async () => {
+    const run = await cli(["dump", "--all-warnings", "qapi/transaction.json"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain("more doc comment warnings");
+    const short = await cli(["dump", "qapi/transaction.json"]);
+    expect(run.stderr.length).toBeGreaterThanOrEqual(short.stderr.length);
+    expect(run.stdout).toBe(short.stdout);
+  });
+
+  test("--strict: exit 1 at the first doc comment problem, no model", async () => {
+    const run = await cli(["dump", "--strict", "qapi/transaction.json"]);
+    expectNoTrace(run.stderr);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe("qapi/transaction.json:27:1: description of '@grouped:' follows a section\n");
+  });
+
+  test("--strict may come after the schema", async () => {
+    const run = await cli(["dump", "qapi/transaction.json", "--strict"]);
+    expect(run.code).toBe(1);
+  });
+
+  test("a doc-clean schema dumps the same with and without --strict", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qapi-cli-"));
+    tempDirs.push(dir);
+    writeFileSync(join(dir, "s.json"), "##\n# @Foo:\n#\n# A thing.\n#\n# @a: its a\n##\n{ 'struct': 'Foo', 'data': { 'a': 'int' } }\n");
+    const lenient = await cli(["dump", "s.json"], dir);
+    const strict = await cli(["dump", "--strict", "s.json"], dir);
+    expect(lenient.code).toBe(0);
+    expect(strict.code).toBe(0);
+    expect(lenient.stderr).toBe("");
+    expect(strict.stdout).toBe(lenient.stdout);
+    expect(strict.stdout).toContain("object Foo\n    member a: int optional=False\n");
+  });
+});
+
+describe.skipIf(!existsSync(CLI))("the built binary (node dist/generator/cli.js)", () => {
+  const node = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: "utf8" });
+
+  test("usage error: exit status 2", () => {
+    const r = node(["dump"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("usage: qapi-gen");
+  });
+
+  test("lenient seed: exit status 0, model on stdout, warnings on stderr", () => {
+    const r = node(["dump", "qapi/transaction.json"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("command transaction q_obj_transaction-arg -> None\n");
+    expect(r.stderr).toMatch(/^qapi\/transaction\.json:\d+:\d+: warning: /);
+  });
+
+  test("strict seed: exit status 1", () => {
+    const r = node(["dump", "--strict", "qapi/transaction.json"]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expectNoTrace(r.stderr);
+  });
+});
+describe.skipIf(existsSync(CLI))("the built binary", () => {
+  test(`skipped: ${CLI} not built (run npm run build)`, () => {});
+});
