@@ -1,0 +1,42 @@
+// Test helper: run the QMP client in a child Node process, to see how the process as a
+// whole behaves (does it exit, does anything reach stderr). The child needs plain JS,
+// so the qmp/ sources are transpiled (types stripped, no type check) into a temp dir.
+
+import { spawn } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import ts from "typescript";
+
+const QMP_DIR = join(import.meta.dirname, "..", "qmp");
+
+/** Transpile qmp/*.ts into `outDir`; returns outDir. */
+export function transpileQmp(outDir: string): string {
+  mkdirSync(outDir, { recursive: true });
+  for (const f of readdirSync(QMP_DIR).filter((n) => n.endsWith(".ts"))) {
+    const out = ts.transpileModule(readFileSync(join(QMP_DIR, f), "utf8"), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    });
+    writeFileSync(join(outDir, f.replace(/\.ts$/, ".js")), out.outputText);
+  }
+  return outDir;
+}
+
+export interface ChildResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run `node script ...args` to its end. */
+export function runChild(script: string, args: readonly string[]): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
