@@ -4,15 +4,15 @@
 // nothing prints a stack trace.
 
 import { readFileSync, realpathSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSchema } from "./check.js";
 import { dumpSchema } from "./dump.js";
 import type { GenerateOptions } from "./emit/emitter.js";
 import { QapiError, makeDiagnostics, type Diagnostics } from "./errors.js";
-import { generate } from "./generate.js";
 import { nodeFileReader } from "./parse.js";
-import { OutputError, diffOutput, writeOutput } from "./writer.js";
+import { OutputError } from "./writer.js";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -152,7 +152,7 @@ function displayPath(schema: string, cwd: string): string {
   return (rel.startsWith("..") || isAbsolute(rel) ? abs : rel).split("\\").join("/");
 }
 
-function run(opts: Options, io: CliIO, diags: Diagnostics): number {
+async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number> {
   const schema = loadSchema(opts.schema, nodeFileReader(io.cwd), diags);
   printWarnings(diags, io, opts.allWarnings);
   if (opts.command === "dump") {
@@ -163,6 +163,8 @@ function run(opts: Options, io: CliIO, diags: Diagnostics): number {
     int64: opts.int64,
     defines: opts.defines === undefined ? undefined : new Set(opts.defines),
   };
+  // The emitters are loaded only to generate (dump does not need them).
+  const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("./generate.js"), import("./writer.js")]);
   const files = generate(schema, options, displayPath(opts.schema, io.cwd));
   const dir = resolve(io.cwd, opts.output);
   if (opts.check) {
@@ -195,7 +197,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const diags = makeDiagnostics(opts.strict);
   try {
-    return run(opts, io, diags);
+    return await run(opts, io, diags);
   } catch (err) {
     if (err instanceof QapiError) {
       printWarnings(diags, io, opts.allWarnings);
@@ -224,6 +226,10 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // One run over a schema is too short for V8's optimizing compiler to pay for itself:
+  // compiling the parser's large functions costs more than it saves (about a third of
+  // the instructions of a dump of QEMU's full schema). Baseline code is enough.
+  setFlagsFromString("--no-opt");
   const chunks: string[] = [];
   const code = await main(process.argv.slice(2), {
     stdout: (t) => chunks.push(t),

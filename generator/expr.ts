@@ -126,19 +126,21 @@ function quotedSorted(keys: Iterable<string>): string {
 
 /** Missing required keys are reported before unknown ones. */
 function checkKeys(value: ExprDict, info: SourceInfo, source: string, required: string[], optional: string[]): void {
+  // Fast path first: this runs for every definition and member.
+  let ok = value.size >= required.length && required.every((k) => value.has(k));
+  if (ok) for (const k of value.keys()) if (!required.includes(k) && !optional.includes(k)) ok = false;
+  if (ok) return;
   const missing = required.filter((k) => !value.has(k));
   if (missing.length > 0) {
     fail(info, `${source} misses key${missing.length > 1 ? "s" : ""} ${quotedSorted(missing)}`);
   }
   const allowed = new Set([...required, ...optional]);
   const unknown = [...value.keys()].filter((k) => !allowed.has(k));
-  if (unknown.length > 0) {
-    fail(
-      info,
-      `${source} has unknown key${unknown.length > 1 ? "s" : ""} ${quotedSorted(unknown)}\n` +
-        `Valid keys are ${quotedSorted(allowed)}.`,
-    );
-  }
+  fail(
+    info,
+    `${source} has unknown key${unknown.length > 1 ? "s" : ""} ${quotedSorted(unknown)}\n` +
+      `Valid keys are ${quotedSorted(allowed)}.`,
+  );
 }
 
 function checkFlags(expr: ExprDict, info: SourceInfo): void {
@@ -231,11 +233,14 @@ function checkTypeImplicit(
     // C reserves 'u' for the union of branches and 'has_X' for X's presence flag.
     const c = cName(name, false);
     if (c === "u" || c.startsWith("has_")) fail(info, `${keySource} uses reserved name`);
-    const arg = memberDef(raw);
-    checkKeys(arg, info, keySource, ["type"], ["if", "features"]);
-    checkIf(arg, info, keySource);
-    checkFeatures(arg.get("features"), info);
-    checkTypeNameOrArray(arg.get("type"), info, keySource);
+    if (raw instanceof Map) {
+      checkKeys(raw, info, keySource, ["type"], ["if", "features"]);
+      checkIf(raw, info, keySource);
+      checkFeatures(raw.get("features"), info);
+      checkTypeNameOrArray(raw.get("type"), info, keySource);
+    } else {
+      checkTypeNameOrArray(raw, info, keySource); // 'T' is short for {'type': 'T'}
+    }
   }
 }
 

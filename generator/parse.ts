@@ -6,17 +6,16 @@
 // in order so that errors come out in the order QEMU reports them: an error inside an
 // included file or a doc comment comes before a syntax error further down the file.
 
+import { Buffer, isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as peggyParse } from "./grammar.generated.js";
 import { QapiError, errorAt, type Diagnostics } from "./errors.js";
 import { parseDoc, type QAPIDoc } from "./doc.js";
 import { SourceFile, SourceInfo, defaultPragma, type Pragma } from "./source.js";
-import type { TopItem, ValueNode } from "./syntax.js";
+import type { ExprDict, TopItem, Value } from "./syntax.js";
 
-/** A JSON-like value of the schema language. Objects are Maps: key order matters. */
-export type Value = string | boolean | Value[] | ExprDict;
-export type ExprDict = Map<string, Value>;
+export type { ExprDict, Value } from "./syntax.js";
 
 /** A definition (enum, struct, union, alternate, command, event) and its doc comment. */
 export interface DefinitionExpr {
@@ -55,7 +54,7 @@ export function nodeFileReader(cwd: string): FileReader {
   };
 }
 
-/** Nesting deeper than this is rejected before parsing (no stack overflow). */
+/** Nesting of dicts and lists deeper than this is an error (the grammar counts it). */
 export const MAX_NESTING = 256;
 
 interface PeggyLocation {
@@ -72,7 +71,8 @@ interface PeggyError {
   location: PeggyLocation;
 }
 
-const parseTree = peggyParse as (text: string, options: { startRule: string }) => TopItem[];
+const parseTree = (text: string, startRule: "File" | "Prefix"): TopItem[] =>
+  (peggyParse as (text: string, options: object) => TopItem[])(text, { startRule, maxNesting: MAX_NESTING });
 
 /** Parse the schema rooted at `fname`. Throws QapiError. */
 export function parseSchema(fname: string, reader: FileReader, diags: Diagnostics): ParsedSchema {
@@ -112,22 +112,18 @@ export function readSource(reader: FileReader, name: string, info: SourceInfo | 
   } catch (err) {
     throw new QapiError(info, `can't read ${what} file '${name}': ${describeFsError(err)}`);
   }
-  let text: string;
-  try {
-    // A byte order mark is kept, and rejected as a stray character, as QEMU does.
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    const good = universalNewlines(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, bad)));
-    const file = new SourceFile(name, good);
-    const err = errorAt(
-      new SourceInfo(file, undefined, info, defaultPragma()),
-      good.length,
-      `invalid UTF-8 byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}`,
-    );
-    throw err;
-  }
-  return new SourceFile(name, universalNewlines(text));
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // A byte order mark is kept (Buffer decoding does not strip it), and rejected as a
+  // stray character, as QEMU does.
+  if (isUtf8(buffer)) return new SourceFile(name, universalNewlines(buffer.toString("utf8")));
+  const bad = firstInvalidUtf8(bytes);
+  const good = universalNewlines(buffer.subarray(0, bad).toString("utf8"));
+  const file = new SourceFile(name, good);
+  throw errorAt(
+    new SourceInfo(file, undefined, info, defaultPragma()),
+    good.length,
+    `invalid UTF-8 byte 0x${(bytes[bad] ?? 0).toString(16).padStart(2, "0")}`,
+  );
 }
 
 /** CR LF and lone CR end lines too, as in Python's text files (QEMU reads schemas so). */
@@ -164,28 +160,6 @@ export function dirName(p: string): string {
 export function joinPath(dir: string, name: string): string {
   if (name.startsWith("/") || dir === "") return name;
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
-}
-
-/**
- * Convert a syntax tree value to a plain Value, rejecting duplicate keys where QEMU's
- * parser notices them (at the value after the repeated key's ':').
- */
-function toValue(node: ValueNode, info: SourceInfo): Value {
-  switch (node.kind) {
-    case "str":
-    case "bool":
-      return node.value;
-    case "list":
-      return node.items.map((item) => toValue(item, info));
-    case "dict": {
-      const map: ExprDict = new Map();
-      for (const { key, value } of node.entries) {
-        if (map.has(key.value)) throw errorAt(info, value.offset, `duplicate key '${key.value}'`);
-        map.set(key.value, toValue(value, info));
-      }
-      return map;
-    }
-  }
 }
 
 const TOKEN_NAMES: Record<string, string> = {
@@ -230,22 +204,6 @@ function syntaxMessage(text: string, offset: number, expected: PeggyExpectation[
   return `expected ${names.slice(0, -1).join(", ")}, or ${names[names.length - 1]}`;
 }
 
-/** The offset of the first bracket nested deeper than MAX_NESTING, if any. */
-function tooDeep(text: string): number | undefined {
-  // Brackets outside strings and comments; a string or comment runs to its end or the line's.
-  const token = /[[\]{}]|'[^'\n]*'?|#[^\n]*/g;
-  let depth = 0;
-  for (let m = token.exec(text); m !== null; m = token.exec(text)) {
-    const c = m[0];
-    if (c === "{" || c === "[") {
-      if (++depth > MAX_NESTING) return m.index;
-    } else if (c === "}" || c === "]") {
-      depth--;
-    }
-  }
-  return undefined;
-}
-
 class FileParser {
   constructor(
     private readonly reader: FileReader,
@@ -260,33 +218,25 @@ class FileParser {
     this.included.add(this.reader.resolve(fname));
     const file = readSource(this.reader, fname, includeInfo, includeInfo ? "include" : "schema");
     const fileInfo = new SourceInfo(file, undefined, includeInfo, this.pragma);
-    // Too deep a nesting is refused before the (recursive) parser meets it; an error
-    // before that point still comes first.
-    const deep = tooDeep(file.text);
-    const text = deep === undefined ? file.text : file.text.slice(0, deep);
     let items: TopItem[];
     try {
-      items = parseTree(text, { startRule: "File" });
+      items = parseTree(file.text, "File");
     } catch (e) {
       const err = e as PeggyError;
       if (err.location === undefined) throw e;
       const offset = err.location.start.offset;
-      if (deep === undefined || offset < text.length) {
-        // Items before the error come first, as QEMU checks them as it reads.
-        this.processItems(this.prefixItems(text, offset), fileInfo);
-        const message = err.expected === null ? err.message : syntaxMessage(file.text, offset, err.expected);
-        throw errorAt(fileInfo, offset, message);
-      }
-      items = this.prefixItems(text, offset);
+      // Items before the error come first, as QEMU checks them as it reads.
+      this.processItems(this.prefixItems(file.text, offset), fileInfo);
+      const message = err.expected === null ? err.message : syntaxMessage(file.text, offset, err.expected);
+      throw errorAt(fileInfo, offset, message);
     }
     this.processItems(items, fileInfo);
-    if (deep !== undefined) throw errorAt(fileInfo, deep, `nesting deeper than ${MAX_NESTING} levels`);
   }
 
   /** The complete top-level items before `offset`. */
   private prefixItems(text: string, offset: number): TopItem[] {
     try {
-      return parseTree(text.slice(0, offset), { startRule: "Prefix" });
+      return parseTree(text.slice(0, offset), "Prefix");
     } catch {
       return [];
     }
@@ -302,7 +252,7 @@ class FileParser {
         this.out.docs.push(curDoc);
         continue;
       }
-      const expr = toValue(item, info);
+      const expr = item.value;
       if (!(expr instanceof Map)) throw new QapiError(info, "top-level expression must be an object");
       if (expr.has("include")) {
         this.rejectExprDoc(curDoc);

@@ -1,36 +1,16 @@
-// The syntax tree built by grammar/qapi.peggy. Every node carries the offset of its
-// first character in the file text.
+// The syntax tree built by grammar/qapi.peggy: top-level items with the offset of their
+// first character in the file text. Values are plain data.
 
-export interface StrNode {
-  kind: "str";
-  value: string;
+/** A JSON-like value of the schema language. Objects are Maps: key order matters. */
+export type Value = string | boolean | Value[] | ExprDict;
+export type ExprDict = Map<string, Value>;
+
+/** A top-level value (a definition or directive, if it is a dict). */
+export interface ValueItem {
+  kind: "value";
+  value: Value;
   offset: number;
 }
-
-export interface BoolNode {
-  kind: "bool";
-  value: boolean;
-  offset: number;
-}
-
-export interface ListNode {
-  kind: "list";
-  items: ValueNode[];
-  offset: number;
-}
-
-export interface DictEntry {
-  key: StrNode;
-  value: ValueNode;
-}
-
-export interface DictNode {
-  kind: "dict";
-  entries: DictEntry[];
-  offset: number;
-}
-
-export type ValueNode = StrNode | BoolNode | ListNode | DictNode;
 
 /** A raw comment line inside a doc block: its text from the '#' on, and its offset. */
 export interface DocLineNode {
@@ -51,4 +31,4 @@ export interface DocNode {
   endOffset: number;
 }
 
-export type TopItem = ValueNode | DocNode;
+export type TopItem = ValueItem | DocNode;
