@@ -10,11 +10,11 @@
 //   node bench/dump.mjs [--json] [--runs N]
 // Run `npm run build` first (npm run bench does).
 
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchArgs, failer, median, processRunner, rssMethod } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(REPO, "dist/generator/cli.js");
@@ -22,49 +22,25 @@ const SCHEMA = fileURLToPath(new URL("../../shared/qemu/10.0/qapi/qapi-schema.js
 const QEMU_SECONDS = 0.38;
 const QEMU_MIB = 30;
 
-const args = process.argv.slice(2);
-const json = args.includes("--json");
-const runsAt = args.indexOf("--runs");
-const RUNS = runsAt >= 0 ? Math.max(1, Number(args[runsAt + 1])) : 9;
-
-function fail(msg) {
-  if (json) process.stdout.write(`${JSON.stringify({ skipped: msg })}\n`);
-  else process.stderr.write(`bench/dump: ${msg}\n`);
-  process.exit(json ? 0 : 1);
-}
+const { json, runs: RUNS } = benchArgs(process.argv.slice(2), 9);
+const fail = failer("dump", json);
 
 if (!existsSync(CLI)) fail(`${CLI} not found: run npm run build first`);
 if (!existsSync(SCHEMA)) fail(`${SCHEMA} not found (../shared is absent): nothing to measure`);
 
-const useTime = existsSync("/usr/bin/time");
 const tmp = mkdtempSync(join(tmpdir(), "qapi-bench-"));
-const preload = join(tmp, "maxrss.cjs");
-writeFileSync(
-  preload,
-  "process.on('exit', () => { require('fs').writeSync(2, '\\nQAPI_BENCH_MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'); });\n",
-);
+const run = processRunner(tmp);
 
 /** One whole-process run: wall seconds and peak RSS in KiB. */
 function runOnce() {
-  const nodeArgs = useTime ? [CLI, "dump", SCHEMA] : ["--require", preload, CLI, "dump", SCHEMA];
-  const [cmd, cmdArgs] = useTime ? ["/usr/bin/time", ["-v", process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, cmdArgs, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = run([process.execPath, CLI, "dump", SCHEMA]);
   if (r.status !== 0) fail(`dump exited with ${r.status}: ${r.stderr.slice(0, 2000)}`);
   if (!r.stdout.includes("\nobject QMPStatus") && !r.stdout.includes("\ncommand query-status")) {
     fail("dump printed no model of QEMU's schema");
   }
-  const m = useTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr) : /QAPI_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr);
-  if (m === null) fail("could not read the peak RSS of the run");
-  return { seconds, rssKiB: Number(m[1]), lines: r.stdout.split("\n").length - 1 };
+  if (r.rssKiB === undefined) fail("could not read the peak RSS of the run");
+  return { seconds: r.seconds, rssKiB: r.rssKiB, lines: r.stdout.split("\n").length - 1 };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 try {
   runOnce(); // warm-up: file cache, JIT caches
@@ -80,7 +56,7 @@ try {
     wallSecondsMin: Number(Math.min(...runs.map((r) => r.seconds)).toFixed(4)),
     wallSecondsMax: Number(Math.max(...runs.map((r) => r.seconds)).toFixed(4)),
     peakRssMiBMedian: Number(mib.toFixed(1)),
-    rssMethod: useTime ? "/usr/bin/time -v" : "process.resourceUsage().maxRSS",
+    rssMethod,
     qemuPython: { wallSeconds: QEMU_SECONDS, peakRssMiB: QEMU_MIB },
     timeRatioToQemu: Number((seconds / QEMU_SECONDS).toFixed(3)),
     memoryRatioToQemu: Number((mib / QEMU_MIB).toFixed(3)),

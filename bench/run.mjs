@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs every bench/*.mjs except this one, in sequence (dump.mjs first, then the rest by
-// name). Arguments are passed through; with --json each bench prints one JSON object and
-// this prints them merged into one object keyed by bench name:
-//   { "dump": {...}, "validators": {...}, "qmp": {...} }
+// Runs every bench/*.mjs except this one and the shared measure.mjs, in sequence
+// (dump.mjs first, then the rest by name). Arguments are passed through; with --json each
+// bench prints one JSON object and this prints them merged into one object keyed by
+// bench name:
+//   { "dump": {...}, "generate": {...}, "qmp": {...}, "tsc": {...}, "validators": {...} }
 // Exit status: 1 if any bench failed (its error is in the merged object under "error").
 //
 //   npm run bench [-- --json]      (builds first)
@@ -17,8 +18,11 @@ const SELF = basename(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 
+// modules the benches share, not benches themselves
+const HELPERS = new Set(["measure.mjs"]);
+
 const benches = readdirSync(HERE)
-  .filter((f) => f.endsWith(".mjs") && f !== SELF)
+  .filter((f) => f.endsWith(".mjs") && f !== SELF && !HELPERS.has(f))
   .sort((a, b) => (a === "dump.mjs" ? -1 : b === "dump.mjs" ? 1 : a.localeCompare(b)));
 
 const merged = {};

@@ -1,0 +1,93 @@
+// Shared by the whole-process benches (dump.mjs, generate.mjs, tsc.mjs); not a bench
+// itself (run.mjs skips it). Wall time is measured around the child process, Node
+// start-up included; peak memory (max RSS, of the child and the children it waited
+// for) comes from /usr/bin/time -v when present, otherwise, for Node children only, from
+// a preloaded module that prints process.resourceUsage().maxRSS at exit.
+
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+
+/** `--json` and `--runs N` from argv. */
+export function benchArgs(argv, defaultRuns) {
+  const json = argv.includes("--json");
+  const at = argv.indexOf("--runs");
+  const runs = at >= 0 ? Math.max(1, Number(argv[at + 1]) || defaultRuns) : defaultRuns;
+  return { json, runs };
+}
+
+/**
+ * fail(msg) for a bench: with --json, prints { skipped: msg } and exits 0 so that
+ * run.mjs records why; otherwise prints to stderr and exits 1.
+ */
+export function failer(name, json) {
+  return (msg) => {
+    if (json) process.stdout.write(`${JSON.stringify({ skipped: msg })}\n`);
+    else process.stderr.write(`bench/${name}: ${msg}\n`);
+    process.exit(json ? 0 : 1);
+  };
+}
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+export const round = (x, digits = 4) => Number(x.toFixed(digits));
+
+const USE_TIME = existsSync("/usr/bin/time");
+export const rssMethod = USE_TIME ? "/usr/bin/time -v" : "process.resourceUsage().maxRSS (Node children only)";
+
+/**
+ * A runner of whole processes. `tmp` is a scratch directory the caller owns (and
+ * removes); the preload module for the fallback RSS method is written there.
+ * run(argv, options) runs argv[0] with argv[1..] (argv[0] === process.execPath for a
+ * Node script) and returns { seconds, rssKiB (undefined if unknown), status, stdout, stderr }.
+ */
+export function processRunner(tmp) {
+  const preload = join(tmp, "maxrss.cjs");
+  if (!USE_TIME) {
+    writeFileSync(
+      preload,
+      "process.on('exit', () => { require('fs').writeSync(2, '\\nQAPI_BENCH_MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'); });\n",
+    );
+  }
+  return (argv, options = {}) => {
+    const [cmd, ...cmdArgs] = argv;
+    let spawnArgs;
+    if (USE_TIME) spawnArgs = ["/usr/bin/time", ["-v", cmd, ...cmdArgs]];
+    else if (cmd === process.execPath) spawnArgs = [cmd, ["--require", preload, ...cmdArgs]];
+    else spawnArgs = [cmd, cmdArgs];
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(spawnArgs[0], spawnArgs[1], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...options });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const m = USE_TIME ? /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? "") : /QAPI_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr ?? "");
+    return { seconds, rssKiB: m === null ? undefined : Number(m[1]), status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+  };
+}
+
+/** Median, min and max wall seconds and median peak RSS (MiB) of a list of runs. */
+export function summarize(runs) {
+  const secs = runs.map((r) => r.seconds);
+  const rss = runs.map((r) => r.rssKiB).filter((x) => x !== undefined);
+  return {
+    runs: runs.length,
+    wallSecondsMedian: round(median(secs)),
+    wallSecondsMin: round(Math.min(...secs)),
+    wallSecondsMax: round(Math.max(...secs)),
+    ...(rss.length > 0 ? { peakRssMiBMedian: round(median(rss) / 1024, 1) } : {}),
+  };
+}
+
+/** The machine's load: figures taken with a 1-minute load average above 1 are under load. */
+export function machineLoad() {
+  const [m1, m5, m15] = loadavg();
+  return { loadAverage: [round(m1, 2), round(m5, 2), round(m15, 2)], cpus: cpus().length, underLoad: m1 > 1 };
+}
+
+/** "(load average 1.23 on 2 CPUs: taken under load)" for the human-readable report. */
+export function loadNote(load) {
+  return `load average ${load.loadAverage.join(", ")} on ${load.cpus} CPUs${load.underLoad ? ": figures taken under load" : ""}`;
+}

@@ -1,0 +1,152 @@
+// The generated code compiles with zero errors on TypeScript 5.x and on the current
+// major (issue 3), checked the way a user's build would: `tsc -p DIR` run as a process on
+// a directory of generated output, under strict, exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess, verbatimModuleSyntax, isolatedModules, NodeNext, noEmit,
+// skipLibCheck false. TypeScript 7 (the native compiler, devDependency `typescript-7`)
+// checks every output: transaction.json and QEMU 10's and 7.2's full schemas, each in
+// number and bigint mode, plus QEMU 10 with --define; TypeScript 5 (`typescript`) checks
+// QEMU 10's full output in both modes (typelevel.test.ts covers the rest through the
+// compiler API).
+
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../generator/cli.js";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
+const QEMU10 = `${SHARED}qemu/10.0/qapi/qapi-schema.json`;
+const QEMU72 = `${SHARED}qemu/7.2/qapi/qapi-schema.json`;
+const HAVE_SHARED = existsSync(QEMU10) && existsSync(QEMU72);
+if (!HAVE_SHARED) {
+  console.warn(`compile-ts7.test.ts: ${SHARED} has no QEMU schemas (../shared is absent): full-schema compiles skipped`);
+}
+
+const require = createRequire(import.meta.url);
+/** The `tsc` entry of an installed TypeScript package, or undefined when not installed. */
+function tscOf(pkg: string): string | undefined {
+  try {
+    return join(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), "../bin/tsc");
+  } catch {
+    return undefined;
+  }
+}
+const TSC7 = tscOf("typescript-7");
+const TSC5 = tscOf("typescript");
+
+/** The settings issue 3 names, and nothing the generated code could lean on. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+    noEmit: true,
+    skipLibCheck: false,
+    // no ambient @types from wherever the directory happens to be: the output is
+    // self-contained and must compile without them
+    types: [],
+  },
+  include: ["**/*.ts"],
+};
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** Generates SCHEMA with the CLI (in-process) into a fresh directory set up for tsc. */
+async function generate(schema: string, flags: string[] = []): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "qapi-gen-tsc-"));
+  dirs.push(dir);
+  const out = join(dir, "out");
+  let stderr = "";
+  const code = await main([schema, "-o", out, ...flags], {
+    stdout: () => {},
+    stderr: (t) => (stderr += t),
+    cwd: ROOT,
+  });
+  expect(code, `qapi-gen ${[schema, ...flags].join(" ")} failed:\n${stderr}`).toBe(0);
+  writeFileSync(join(out, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+  if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  return out;
+}
+
+/** `node TSC -p DIR`: exit status and everything tsc printed (its diagnostics). */
+function tsc(bin: string, dir: string): Promise<{ code: number; diagnostics: string[] }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, "-p", dir, "--pretty", "false"],
+      { cwd: dir, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" },
+      (err, stdout, stderr) => {
+        const code = err === null ? 0 : typeof err.code === "number" ? err.code : -1;
+        const lines = `${stdout}${stderr}`.split("\n").filter((l) => l.trim() !== "");
+        // keep the failure message readable: the first 200 diagnostics and a count
+        const diagnostics = lines.length > 200 ? [...lines.slice(0, 200), `… and ${lines.length - 200} more lines`] : lines;
+        resolve({ code, diagnostics });
+      },
+    );
+  });
+}
+
+async function expectCompiles(bin: string, dir: string): Promise<void> {
+  const result = await tsc(bin, dir);
+  expect(result).toEqual({ code: 0, diagnostics: [] });
+}
+
+describe("the tsc entries", () => {
+  it("TypeScript 7 is installed as typescript-7 and TypeScript 5 as typescript", async () => {
+    expect(TSC7, "devDependency typescript-7 (npm:typescript@7) missing: run npm ci").toBeDefined();
+    expect(TSC5).toBeDefined();
+    const version = (bin: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, [bin, "--version"], { encoding: "utf8" }, (err, out) => (err ? reject(err) : resolve(out.trim()))),
+      );
+    expect(await version(TSC7 as string)).toMatch(/^Version 7\./);
+    expect(await version(TSC5 as string)).toMatch(/^Version 5\./);
+  }, 60_000);
+});
+
+describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated output", () => {
+  const tsc7 = TSC7 as string;
+
+  it.each([["number"], ["bigint"]])("qapi/transaction.json, --int64 %s", async (int64) => {
+    await expectCompiles(tsc7, await generate(join(ROOT, "qapi/transaction.json"), ["--int64", int64]));
+  }, 120_000);
+
+  describe.skipIf(!HAVE_SHARED)("QEMU's full schemas (needs ../shared)", () => {
+    it.each([
+      ["10.0", "number"],
+      ["10.0", "bigint"],
+      ["7.2", "number"],
+      ["7.2", "bigint"],
+    ])("QEMU %s, --int64 %s", async (version, int64) => {
+      await expectCompiles(tsc7, await generate(version === "10.0" ? QEMU10 : QEMU72, ["--int64", int64]));
+    }, 180_000);
+
+    // with --define, disabled members, branches, enum values and whole entities are left
+    // out: what remains must still be consistent
+    it.each([
+      [["CONFIG_LINUX", "CONFIG_POSIX", "CONFIG_KVM", "CONFIG_VNC", "TARGET_X86_64", "TARGET_I386"]],
+      [["CONFIG_WIN32"]],
+    ])("QEMU 10.0, --define %j", async (defines) => {
+      const flags = defines.flatMap((d) => ["--define", d]);
+      await expectCompiles(tsc7, await generate(QEMU10, flags));
+    }, 180_000);
+  });
+});
+
+describe.skipIf(TSC5 === undefined || !HAVE_SHARED)("TypeScript 5: tsc -p on QEMU 10's full output (needs ../shared)", () => {
+  it.each([["number"], ["bigint"]])("QEMU 10.0, --int64 %s", async (int64) => {
+    await expectCompiles(TSC5 as string, await generate(QEMU10, ["--int64", int64]));
+  }, 300_000);
+});
