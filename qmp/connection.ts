@@ -31,7 +31,19 @@ export interface ExecuteOptions {
   /** Reject with QmpTimeoutError after this many ms; overrides commandTimeout. */
   timeout?: number;
   signal?: AbortSignal;
+  /**
+   * false for commands QEMU answers only on failure (`success-response: false`,
+   * e.g. the guest agent's `guest-shutdown`): the promise resolves with undefined
+   * once the command is written to the socket instead of waiting for a response
+   * that never comes. An error response that does arrive later cannot be matched
+   * to the call any more: it is reported to onProtocolError listeners. The
+   * generated QmpClient sets this from `commandInfo[name].successResponse`.
+   */
+  expectResponse?: boolean;
 }
+
+/** Ids of commands sent without expecting a response, remembered at most. */
+const MAX_UNANSWERED = 1024;
 
 /** Why the connection ended. */
 export interface CloseInfo {
@@ -64,6 +76,8 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
 
   private readonly decoder: LineDecoder;
   private readonly pending = new Map<number, Pending>();
+  /** Commands sent with expectResponse: false, by id (the most recent ones). */
+  private readonly unanswered = new Map<number, string>();
   private nextId = 1;
   private readonly int64: Int64Mode;
   private readonly commandTimeout: number | undefined;
@@ -297,6 +311,18 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    if (options.expectResponse === false) {
+      this.unanswered.set(id, command);
+      if (this.unanswered.size > MAX_UNANSWERED) {
+        this.unanswered.delete(this.unanswered.keys().next().value as number);
+      }
+      return new Promise((resolve, reject) => {
+        this.write(`${line}\n`, (err) => {
+          if (err === undefined || err === null) resolve(undefined);
+          else reject(this.state === "closed" ? this.closedError(command) : err);
+        });
+      });
+    }
     return new Promise((resolve, reject) => {
       const p: Pending = { command, resolve, reject, timer: undefined, signal, onAbort: undefined };
       const timeout = options.timeout ?? this.commandTimeout;
@@ -313,7 +339,7 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   }
 
   /** Batch the writes of one tick into one syscall: 32 commands in flight → 1 write. */
-  private write(text: string): void {
+  private write(text: string, done?: (err: Error | null | undefined) => void): void {
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();
@@ -322,7 +348,8 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
         this.socket.uncork();
       });
     }
-    this.socket.write(text);
+    if (done === undefined) this.socket.write(text);
+    else this.socket.write(text, done);
   }
 
   /** Finish pending command `id` with a value or an error; no-op if already finished. */
@@ -357,6 +384,17 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
         }
         // Unknown ids (e.g. answers to timed-out commands) are dropped, as qmp-spec says.
         if (typeof id !== "number") return;
+        const quiet = this.unanswered.get(id);
+        if (quiet !== undefined) {
+          this.unanswered.delete(id);
+          if (c.kind === "error") {
+            const e = c.msg.error;
+            this.protocolError(
+              new QmpProtocolError(`error response to ${quiet}, sent without expecting a response: ${e.class}: ${e.desc}`, preview(line)),
+            );
+          }
+          return;
+        }
         if (c.kind === "return") this.settle(id, undefined, c.msg.return);
         else {
           const p = this.pending.get(id);

@@ -22,9 +22,19 @@ import {
   schemaInfo,
   type Commands,
   type QmpHandlers,
+  type Abort,
   type TransactionAction,
   type TransactionArguments,
 } from "./index.js";
+
+// an empty struct admits no member (not any object, as \`interface Abort {}\` would)
+const abortData: Abort = {};
+const abortAction: TransactionAction = { type: "abort", data: {} };
+// @ts-expect-error: a member of an empty struct
+const abortBad: Abort = { device: "x" };
+// @ts-expect-error: a member in an empty struct's branch data
+const abortActionBad: TransactionAction = { type: "abort", data: { device: "x" } };
+void [abortData, abortAction, abortBad, abortActionBad, transactionAction.abort()];
 
 declare const qmp: QmpClient;
 

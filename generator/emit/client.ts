@@ -29,6 +29,7 @@ export const emitClient: Emitter = (ctx) => {
   const QmpClient = n.fixed("QmpClient");
   const QmpTransport = n.fixed("QmpTransport");
   const QmpClientOptions = n.fixed("QmpClientOptions");
+  const big = ctx.options.int64 === "bigint";
   const types = new Imports();
   const values = new Imports();
   types.add("./commands.js", importSpec("Commands", Commands));
@@ -68,8 +69,11 @@ ${tsdoc([
   "such as qapi-gen's QmpConnection. `options` (a client method's last argument) is",
   "passed through unchanged, e.g. `{ timeout, signal, oob }`.",
   "",
-  "For commands with `successResponse: false` in `commandInfo`, QEMU sends no",
-  "response on success: the transport should resolve once the command is sent.",
+  "For commands with `successResponse: false` in `commandInfo` (e.g. the guest",
+  "agent's `guest-shutdown`), QEMU sends no response on success: the client adds",
+  "`expectResponse: false` to `options`, and the transport should resolve once the",
+  "command is sent (QmpConnection does; an error response arriving later cannot",
+  "be matched to the call).",
 ])}export interface ${QmpTransport} {
   execute(command: string, args?: object, options?: object): Promise<unknown>;
 }
@@ -124,14 +128,24 @@ async function $call(
     }
   }
   const t = client.transport;
-  const result = await (options !== undefined
+  if (info !== undefined && !info.successResponse) {
+    await t.execute(command, args, { ...options, expectResponse: false });
+    return undefined;
+  }
+  ${big ? "const raw" : "const result"} = await (options !== undefined
     ? t.execute(command, args, options)
     : args !== undefined
       ? t.execute(command, args)
       : t.execute(command));
-  if (info === undefined) return result;
+  if (info === undefined) return ${big ? "raw" : "result"};
   const r = info.returns;
-  if (r === undefined || !info.successResponse) return undefined;
+  if (r === undefined) return undefined;${
+    big
+      ? `
+  // 64-bit integers as bigint, in place, before validation
+  const result = r.fromJson(raw);`
+      : ""
+  }
   if (client.options.validateReturns !== false) {
     const problems = r.problems(result, "compatible");
     if (problems.length > 0) {

@@ -5,12 +5,12 @@
 
 import { ArrayType, BuiltinType, Command, EnumType, Event, type Definition, type Module, type Type } from "../model.js";
 import { camelCase, FIXED_NAMES, isNamedType, propertyKey } from "../naming.js";
-import { PRINT_WIDTH, fitOrBreak } from "../printer.js";
+import { PRINT_WIDTH, fitOrBreak, printCall } from "../printer.js";
 import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
 import { quote } from "./literal.js";
 import { importSpec, runtimeNames } from "./runtime.js";
 import { definitionDocLines, tsdoc } from "./tsdoc.js";
-import { Imports, is64, moduleSlug } from "./types.js";
+import { Imports, is64, isWide, moduleSlug } from "./types.js";
 
 // ---------------------------------------------------------------------------
 // Shared by the stubs emitters
@@ -443,7 +443,9 @@ ${tsdoc([
     readonly [key: string]: { readonly data: ${rt.Validator}<unknown> | undefined };
   };
   const validator = table[event]?.data;
-  const data = $hasOwn.call(m, "data") ? m["data"] : {};
+  ${ctx.options.int64 === "bigint" ? `const raw = $hasOwn.call(m, "data") ? m["data"] : {};
+  // 64-bit integers as bigint, in place, before validation
+  const data = validator !== undefined ? validator.fromJson(raw) : raw;` : `const data = $hasOwn.call(m, "data") ? m["data"] : {};`}
   if (validator !== undefined) {
     const problems = validator.problems(data, "compatible");
     if (problems.length > 0) {
@@ -495,9 +497,20 @@ function returnValidator(ctx: EmitContext, types: Imports, values: Imports, t: T
   values.add("./runtime.js", "$validator");
   types.add("./runtime.js", importSpec("Problem", rt.Problem));
   types.add("./runtime.js", "$Check");
+  if (ctx.options.int64 === "bigint") types.add("./runtime.js", "$Conv");
   const tsT = tsType(ctx, types, t);
   const problemsFn = (x: Type): string => {
     const fn = x instanceof BuiltinType ? `$p_${x.name}` : `$p_${ctx.names.type(x)}`;
+    values.add(modulePath(ctx, "validators", x.module), fn);
+    return fn;
+  };
+  /** The converter from JSON of a value of wide type `x` (see Validator.fromJson). */
+  const convertFn = (x: Type): string => {
+    if (x instanceof BuiltinType) {
+      values.add("./runtime.js", "$big");
+      return "$big";
+    }
+    const fn = `$b_${ctx.names.type(x)}`;
     values.add(modulePath(ctx, "validators", x.module), fn);
     return fn;
   };
@@ -510,10 +523,13 @@ function returnValidator(ctx: EmitContext, types: Imports, values: Imports, t: T
     values.add("./runtime.js", "$array");
     call = `$list<${tsType(ctx, types, el)}>`;
     args = [quote(`[${el.name}]`), problemsFn(el)];
+    if (ctx.options.int64 === "bigint") values.add("./runtime.js", "$bigEach");
+    if (isWide(ctx, el)) args.push(convertFn(el));
   } else {
     name = `$r_${t.name}`;
     call = `$checked<${tsT}>`;
     args = [quote(t.name), problemsFn(t)];
+    if (isWide(ctx, t)) args.push(convertFn(t));
   }
   const flat = `const ${name} = ${call}(${args.join(", ")});`;
   m.set(t, {
@@ -530,20 +546,33 @@ function extraValidators(ctx: EmitContext): string {
   const m = extraCache.get(ctx);
   if (m === undefined || m.size === 0) return "";
   const rt = runtimeNames(ctx);
+  const big = ctx.options.int64 === "bigint";
   let out = `/** A validator from a problems function (for returns of array and built-in types). */
-function $checked<T>(name: string, p: $Check): ${rt.Validator}<T> {
+${printCall("", "function ", "$checked<T>", ["name: string", "p: $Check", ...(big ? ["b?: $Conv"] : [])], `: ${rt.Validator}<T> {`)}
   const g = (v: unknown, c: boolean, d: number): boolean => {
     const out: ${rt.Problem}[] = [];
     p(v, c, d, "", out);
     return out.length === 0;
   };
-  return $validator<T>(name, g, p);
+  return $validator<T>(name, g, p${big ? ", b" : ""});
 }
 
 ${
     [...m.values()].some((e) => e.code.includes("$list<"))
-      ? `/** The validator of arrays of what \`p\` checks. */
-function $list<T>(name: string, p: $Check): ${rt.Validator}<T[]> {
+      ? big
+        ? `/** The validator of arrays of what \`p\` checks (and \`b\` converts). */
+${printCall("", "function ", "$list<T>", ["name: string", "p: $Check", "b?: $Conv"], `: ${rt.Validator}<T[]> {`)}
+  const check: $Check = (v, c, d, q, out) => $array(v, c, d, q, out, p);
+  if (b === undefined) return $checked<T[]>(name, check);
+  return $checked<T[]>(name, check, (v, d) => {
+    if (Array.isArray(v)) $bigEach(v, b, d);
+    return v;
+  });
+}
+
+`
+        : `/** The validator of arrays of what \`p\` checks. */
+${printCall("", "function ", "$list<T>", ["name: string", "p: $Check"], `: ${rt.Validator}<T[]> {`)}
   return $checked<T[]>(name, (v, c, d, q, out) => $array(v, c, d, q, out, p));
 }
 

@@ -153,7 +153,19 @@ export declare namespace StandardSchemaV1 {
  * Integers are checked for their type's range. 64-bit integer types (int,
  * int64, uint64, size) are ${
    big
-     ? "bigint values (parse JSON with a parser that gives bigint for them)"
+     ? `bigint values (generated with --int64 bigint).
+ *
+ * In bigint mode every 64-bit integer is a \`bigint\` in the types, for values
+ * sent and received alike. JSON has one number type, so a value parsed from
+ * JSON has numbers where the types say bigint: \`fromJson\` converts them, in
+ * place and guided by the schema (only the 64-bit integer members of types
+ * that contain some), before validation. The generated QmpClient does this on
+ * every return value, parseEvent on event data, and QmpDispatcher on
+ * arguments; parse with qapi-gen/qmp's parseJson in "bigint" mode (QmpConnection
+ * option \`int64: "bigint"\`) so that integers beyond 2^53 arrive exact, and
+ * send with its stringifyJson, which writes bigints as JSON numbers. A number
+ * beyond 2^53 in a 64-bit position (parsed by JSON.parse, so imprecise) is left
+ * alone by \`fromJson\` and reported by the validator`
      : "numbers: one beyond ±2^53 (where a number loses\n * precision) is reported, never accepted"
  }. A member whose value
  * is \`undefined\` counts as absent, as JSON.stringify drops it. Values are
@@ -166,7 +178,18 @@ export interface ${Validator}<T> extends StandardSchemaV1<unknown, T> {
   readonly name: string;
   is(value: unknown, mode?: ${ValidationMode}): value is T;
   problems(value: unknown, mode?: ${ValidationMode}): ${Problem}[];
-  standard(mode: ${ValidationMode}): StandardSchemaV1<unknown, T>;
+  standard(mode: ${ValidationMode}): StandardSchemaV1<unknown, T>;${
+    big
+      ? `
+  /**
+   * Converts a value parsed from JSON to this type's representation, in place:
+   * the safe-integer numbers of its 64-bit integer members become bigint.
+   * Returns the converted value (the same object or array; a scalar converted).
+   * Does not validate: call \`is\` or \`problems\` on the result.
+   */
+  fromJson(value: unknown): unknown;`
+      : ""
+  }
 }
 
 // Internal helpers of the generated validators: not part of the API.
@@ -184,7 +207,14 @@ export type $Check = (
   out: ${Problem}[],
 ) => void;
 
-/** @internal */
+${
+  big
+    ? `/** @internal A converter from JSON (see Validator.fromJson): value, depth. */
+export type $Conv = (v: unknown, d: number) => unknown;
+
+`
+    : ""
+}/** @internal */
 export const $MAX_DEPTH = ${MAX_DEPTH};
 /** @internal */
 export const $MAX_PROBLEMS = ${MAX_PROBLEMS};
@@ -257,6 +287,35 @@ ${
 export function $isBig(v: unknown, min: bigint, max: bigint): boolean {
   return typeof v === "bigint" && v >= min && v <= max;
 }
+
+/** @internal A safe-integer number as bigint; anything else unchanged. */
+export function $big(v: unknown): unknown {
+  return Number.isSafeInteger(v) ? BigInt(v as number) : v;
+}
+
+/** @internal Converts the integers of array \`a\` in place (see $big). */
+export function $bigs(a: unknown[]): void {
+  for (let i = 0; i < a.length; i++) {
+    const e = a[i];
+    if (typeof e === "number") a[i] = $big(e);
+  }
+}
+
+/** @internal Converts the elements of array \`a\` in place with \`b\`. */
+export function $bigEach(a: unknown[], b: $Conv, d: number): void {
+  if (d > $MAX_DEPTH) return;
+  for (let i = 0; i < a.length; i++) a[i] = b(a[i], d + 1);
+}
+
+/** @internal Sets own member \`key\` (a name objects inherit, e.g. "constructor"). */
+export function $setOwn(o: $Obj, key: string, v: unknown): void {
+  Object.defineProperty(o, key, {
+    value: v,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
 `
     : ""
 }
@@ -314,7 +373,18 @@ export function $int(
 ): void {
   ${
     big
-      ? `if (typeof min === "bigint" ? typeof v !== "bigint" : !Number.isInteger(v)) {
+      ? `if (
+    typeof min === "bigint" &&
+    Number.isInteger(v) &&
+    !Number.isSafeInteger(v)
+  ) {
+    out.push({
+      path: p,
+      message: \`Parameter \${$name(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)\`,
+    });
+  } else if (
+    typeof min === "bigint" ? typeof v !== "bigint" : !Number.isInteger(v)
+  ) {
     $type(out, p, typeof min === "bigint" ? "integer (bigint)" : "integer");
   } else if ((v as number | bigint) < min || (v as number | bigint) > max) {`
       : `if (!Number.isInteger(v)) {
@@ -435,11 +505,26 @@ class $Validator<T> implements ${Validator}<T> {
   constructor(
     readonly name: string,
     private readonly g: $Guard,
-    private readonly p: $Check,
+    private readonly p: $Check,${big ? "\n    private readonly b: $Conv | undefined," : ""}
   ) {
     this["~standard"] = this.props(false);
   }
-
+${
+  big
+    ? `
+  fromJson(value: unknown): unknown {
+    const b = this.b;
+    if (b === undefined) return value;
+    try {
+      return b(value, 0);
+    } catch (e) {
+      if (e instanceof RangeError) return value;
+      throw e;
+    }
+  }
+`
+    : ""
+}
   is(value: unknown, mode?: ${ValidationMode}): value is T {
     try {
       return this.g(value, mode === "compatible", 0);
@@ -490,9 +575,9 @@ class $Validator<T> implements ${Validator}<T> {
 export function $validator<T>(
   name: string,
   g: $Guard,
-  p: $Check,
+  p: $Check,${big ? "\n  b?: $Conv," : ""}
 ): ${Validator}<T> {
-  return new $Validator<T>(name, g, p);
+  return new $Validator<T>(name, g, p${big ? ", b" : ""});
 }
 `;
   return [{ path: RUNTIME_PATH, content: text }];

@@ -172,6 +172,12 @@ ${tsdoc([
   "- the handler's return value checked (see options); an error it throws",
   `  answered with its class and desc (see {@link ${QmpError}});`,
   "- `id` echoed in every response to an object input;",
+  ...(ctx.options.int64 === "bigint"
+    ? [
+        "- the arguments' 64-bit integers converted to bigint in place (see",
+        "  `Validator.fromJson`) before validation;",
+      ]
+    : []),
   "- no response (undefined) for a successful `success-response: false` command.",
 ])}export class ${QmpDispatcher} {
   constructor(
@@ -265,7 +271,9 @@ ${tsdoc([
       [key: string]: unknown;
     };
     const validator = info.args;
-    if (validator !== undefined) {
+    if (validator !== undefined) {${ctx.options.int64 === "bigint" ? `
+      // 64-bit integers as bigint, in place, before validation
+      validator.fromJson(args);` : ""}
       const problems = validator.problems(
         args,
         info.gen ? "strict" : "compatible",

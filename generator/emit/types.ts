@@ -92,6 +92,61 @@ export function is64(name: string): boolean {
   return name === "int" || name === "int64" || name === "uint64" || name === "size";
 }
 
+const wideCache = new WeakMap<EmitContext, ReadonlySet<Type>>();
+
+/**
+ * With --int64 bigint: the types whose values contain (transitively) a 64-bit integer,
+ * which need converting from JSON numbers (Validator.fromJson): object and alternate
+ * types (see isWide for the others); empty in number mode. One pass over the types
+ * to find the direct cases and the reverse references, then a worklist.
+ */
+export function wideTypes(ctx: EmitContext): ReadonlySet<Type> {
+  let wide = wideCache.get(ctx);
+  if (wide !== undefined) return wide;
+  const out = new Set<Type>();
+  wideCache.set(ctx, out);
+  if (ctx.options.int64 !== "bigint") return out;
+  const users = new Map<Type, Type[]>();
+  const work: Type[] = [];
+  const dep = (user: Type, t: Type): void => {
+    while (t instanceof ArrayType) t = t.elementType;
+    if (t instanceof BuiltinType) {
+      if (is64(t.name) && !out.has(user)) {
+        out.add(user);
+        work.push(user);
+      }
+      return;
+    }
+    let list = users.get(t);
+    if (list === undefined) users.set(t, (list = []));
+    list.push(user);
+  };
+  for (const e of ctx.schema.entities) {
+    if (e instanceof AlternateType) {
+      for (const v of e.alternatives.variants) if (ctx.enabled(v.ifcond)) dep(e, v.type);
+    } else if (e instanceof ObjectType) {
+      for (const m of e.members) if (ctx.enabled(m.ifcond)) dep(e, m.type);
+      for (const v of e.branches?.variants ?? []) if (ctx.enabled(v.ifcond)) dep(e, v.type);
+    }
+  }
+  for (let t = work.pop(); t !== undefined; t = work.pop()) {
+    for (const u of users.get(t) ?? []) {
+      if (out.has(u)) continue;
+      out.add(u);
+      work.push(u);
+    }
+  }
+  wide = out;
+  return wide;
+}
+
+/** Does a value of `t` contain a 64-bit integer that is bigint in the types? */
+export function isWide(ctx: EmitContext, t: Type): boolean {
+  while (t instanceof ArrayType) t = t.elementType;
+  if (t instanceof BuiltinType) return ctx.options.int64 === "bigint" && is64(t.name);
+  return wideTypes(ctx).has(t);
+}
+
 /** The doc comment that documents a definition, and its members: implicit types use their owner's. */
 export function ownerDocs(ctx: EmitContext): Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }> {
   const map = new Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }>();
@@ -152,6 +207,7 @@ class TypesModule {
     private readonly ctx: EmitContext,
     private readonly module: Module,
     private readonly docs: Map<Definition, { doc: QAPIDoc | undefined; owner: Definition }>,
+    private readonly bases: ReadonlySet<ObjectType>,
   ) {
     this.slug = moduleSlug(ctx.schema, module);
   }
@@ -264,9 +320,27 @@ class TypesModule {
 
   private structType(t: ObjectType): void {
     const name = this.ctx.names.type(t);
+    if (this.isClosedEmpty(t)) {
+      // `interface X {}` would accept any object: an empty struct admits no member.
+      this.out.push(`${this.doc(t)}export type ${name} = { [key: string]: never };\n`);
+      return;
+    }
     const ext = t.base !== undefined ? ` extends ${this.ref(t.base)}` : "";
     const body = this.members(t, t.localMembers);
     this.out.push(`${this.doc(t)}export interface ${name}${ext} {${body === "" ? "}" : `\n${body}}`}\n`);
+  }
+
+  /**
+   * A struct without (enabled) members that is no type's base: typed as an object
+   * that admits no member. A base keeps `{}` semantics (an interface), as its
+   * extensions add members; a union branch of such a type adds nothing.
+   */
+  private isClosedEmpty(t: ObjectType): boolean {
+    return (
+      t.branches === undefined &&
+      !this.bases.has(t) &&
+      !t.members.some((m) => this.ctx.enabled(m.ifcond))
+    );
   }
 
   private unionType(t: ObjectType): void {
@@ -280,7 +354,7 @@ class TypesModule {
     for (const v of enabled) {
       const last = v === enabled[enabled.length - 1] ? 1 : 0;
       const lit = stringLiteral(v.name);
-      const data = v.type instanceof ObjectType && v.type.name !== "q_empty" ? this.ref(v.type) : undefined;
+      const data = this.branchData(v.type);
       const flat = `${base} & { ${tag}: ${lit} }${data !== undefined ? ` & ${data}` : ""}`;
       if (single) {
         items.push(flat);
@@ -298,13 +372,20 @@ class TypesModule {
       if (flat.length <= PRINT_WIDTH) text += `${flat}\n`;
       else {
         const v = branches.variants.find((x) => this.ctx.enabled(x.ifcond))!;
-        const data = v.type instanceof ObjectType && v.type.name !== "q_empty" ? ` & ${this.ref(v.type)}` : "";
+        const bt = this.branchData(v.type);
+        const data = bt !== undefined ? ` & ${bt}` : "";
         text += `export type ${name} = ${base} & {\n  ${tag}: ${stringLiteral(v.name)};\n}${data};\n`;
       }
     } else {
       text += printUnionAlias(`export type ${name} =`, items);
     }
     this.out.push(text);
+  }
+
+  /** What a union branch of type `t` adds to the base: nothing for an empty struct. */
+  private branchData(t: Type): string | undefined {
+    if (!(t instanceof ObjectType) || t.name === "q_empty" || this.isClosedEmpty(t)) return undefined;
+    return this.ref(t);
   }
 
   private alternateType(t: AlternateType): void {
@@ -324,5 +405,7 @@ class TypesModule {
 
 export const emitTypes: Emitter = (ctx) => {
   const docs = ownerDocs(ctx);
-  return typeModules(ctx).map(({ module }) => new TypesModule(ctx, module, docs).emit());
+  const bases = new Set<ObjectType>();
+  for (const e of ctx.schema.entities) if (e instanceof ObjectType && e.base !== undefined) bases.add(e.base);
+  return typeModules(ctx).map(({ module }) => new TypesModule(ctx, module, docs, bases).emit());
 };

@@ -26,7 +26,7 @@ import { fitOrBreak, printAssignCall, printCall, printIf, stringLiteral } from "
 import type { EmitContext, Emitter, OutputFile } from "./emitter.js";
 import { fileHeader } from "./emitter.js";
 import { importSpec, runtimeNames } from "./runtime.js";
-import { Imports, intRange, is64, moduleSlug, moduleTypes, typeModules } from "./types.js";
+import { Imports, intRange, is64, isWide, moduleSlug, moduleTypes, typeModules, wideTypes } from "./types.js";
 
 /** Keys that plain objects inherit: members of these names are read as own properties only. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -90,7 +90,7 @@ class ValidatorsModule {
   }
 
   /** Internal function name (`$g_`, `$p_`, `$m_`, `$q_`) of a type, imported when elsewhere. */
-  private fn(kind: "g" | "p" | "m" | "q", t: Type): string {
+  private fn(kind: "g" | "p" | "m" | "q" | "b", t: Type): string {
     if (t instanceof BuiltinType) {
       const name = `$${kind}_${t.name}`;
       if (!this.module.isBuiltin()) this.valueImports.add("./builtin.js", name);
@@ -392,6 +392,80 @@ class ValidatorsModule {
     return t.isImplicit() && t instanceof ObjectType ? this.ctx.names.type(t) : t.name;
   }
 
+  // ---- conversion from JSON (--int64 bigint) ------------------------------
+
+  /** `if (cond) prefix fn(args);` as prettier prints it. */
+  private ifCall(indent: string, cond: string, prefix: string, fn: string, args: string[]): string {
+    const one = `${indent}if (${cond}) ${prefix}${fn}(${args.join(", ")});`;
+    if (one.length <= 80) return `${one}\n`;
+    return `${indent}if (${cond})\n${printAssignCall(`${indent}  `, prefix, fn, args, ";")}\n`;
+  }
+
+  /** The statements converting `x`, member `key` of `v`, of wide type `t`. */
+  private convertValue(t: Type, indent: string, key: string, inherited: boolean): string {
+    if (t instanceof ArrayType) {
+      const el = t.elementType;
+      if (el instanceof BuiltinType) return this.ifCall(indent, "Array.isArray(x)", "", this.use("$bigs"), ["x"]);
+      return this.ifCall(indent, "Array.isArray(x)", "", this.use("$bigEach"), ["x", this.fn("b", el), "d + 1"]);
+    }
+    if (t instanceof ObjectType) return this.ifCall(indent, "x !== undefined", "", this.fn("b", t), ["x", "d + 1"]);
+    const [cond, fn, args] =
+      t instanceof BuiltinType
+        ? [`typeof x === "number"`, this.use("$big"), ["x"]]
+        : ["x !== undefined", this.fn("b", t), ["x", "d + 1"]];
+    if (inherited) return this.ifCall(indent, cond, "", this.use("$setOwn"), ["v", key, `${fn}(${args.join(", ")})`]);
+    return this.ifCall(indent, cond, `v[${key}] = `, fn, args);
+  }
+
+  /** `$b_Foo(v, d)`: converts a Foo parsed from JSON in place (see Validator.fromJson). */
+  private converter(t: ObjectType | AlternateType): void {
+    const tsName = this.ctx.names.type(t);
+    let body = "";
+    if (t instanceof AlternateType) {
+      for (const a of t.alternatives.variants) {
+        if (!this.ctx.enabled(a.ifcond) || !isWide(this.ctx, a.type)) continue;
+        const at = a.type;
+        if (at instanceof BuiltinType) body += `  if (typeof v === "number") return ${this.use("$big")}(v);\n`;
+        else if (at instanceof ArrayType) {
+          const el = at.elementType;
+          const stmt =
+            el instanceof BuiltinType
+              ? `${this.use("$bigs")}(v)`
+              : `${this.use("$bigEach")}(v, ${this.fn("b", el)}, d + 1)`;
+          body += `  if (Array.isArray(v)) {\n    ${stmt};\n    return v;\n  }\n`;
+        } else {
+          body += this.ifCall("  ", `${this.use("$isObject")}(v)`, "return ", this.fn("b", at), ["v", "d"]);
+        }
+      }
+      body += "  return v;\n";
+    } else {
+      body += `  if (!${this.use("$isObject")}(v) || d > ${this.use("$MAX_DEPTH")}) return v;\n`;
+      const members = this.enabledMembers(t).filter((m) => isWide(this.ctx, m.type));
+      if (members.length > 0) body += "  let x: unknown;\n";
+      for (const m of members) {
+        body += `  x = ${this.read("v", m.name)};\n`;
+        body += this.convertValue(m.type, "  ", stringLiteral(m.name), INHERITED.has(m.name));
+      }
+      const br = t.branches;
+      if (br !== undefined) {
+        const wide = br.variants.filter(
+          (v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && wideTypes(this.ctx).has(v.type),
+        );
+        if (wide.length > 0) {
+          body += `  switch (${this.read("v", br.tagName)}) {\n`;
+          for (const v of wide) {
+            body += `    case ${stringLiteral(v.name)}:\n`;
+            body += `${printCall("      ", "", this.fn("b", v.type), ["v", "d"], ";")}\n`;
+            body += "      break;\n";
+          }
+          body += "  }\n";
+        }
+      }
+      body += "  return v;\n";
+    }
+    this.out.push(this.signature(`$b_${tsName}`, ["v: unknown", "d: number"], "unknown", body));
+  }
+
   /** The public validator and guard of a type. */
   private publicApi(t: EnumType | ObjectType | AlternateType): void {
     const tsName = this.ctx.names.type(t);
@@ -402,7 +476,9 @@ class ValidatorsModule {
     this.rtTypes.add(importSpec("ValidationMode", mode));
     const c = t instanceof EnumType ? "" : ", 0";
     let text = `/** Validates {@link ${tsName}} values (see {@link ${this.rn.Validator}}). */\n`;
-    text += `${printAssignCall("", `export const ${validator} = `, `${this.use("$validator")}<${tsName}>`, [stringLiteral(this.validatorName(t)), `$g_${tsName}`, `$p_${tsName}`], ";")}\n`;
+    const vargs = [stringLiteral(this.validatorName(t)), `$g_${tsName}`, `$p_${tsName}`];
+    if (!(t instanceof EnumType) && wideTypes(this.ctx).has(t)) vargs.push(`$b_${tsName}`);
+    text += `${printAssignCall("", `export const ${validator} = `, `${this.use("$validator")}<${tsName}>`, vargs, ";")}\n`;
     text += `\n/** Is \`value\` a {@link ${tsName}}? The same as \`${validator}.is\`. */\n`;
     text += `${printCall("", "export function ", guard, ["value: unknown", `mode?: ${mode}`], `: value is ${tsName} {`)}\n`;
     const args = ["value", 'mode === "compatible"', ...(c === "" ? [] : ["0"])];
@@ -439,6 +515,7 @@ class ValidatorsModule {
       if (t instanceof EnumType) this.enumType(t);
       else if (t instanceof AlternateType) this.alternateType(t);
       else this.objectType(t);
+      if (!(t instanceof EnumType) && wideTypes(this.ctx).has(t)) this.converter(t);
       this.publicApi(t);
     }
     const rtImports = new Imports();
