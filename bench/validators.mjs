@@ -151,13 +151,15 @@ function sampleSet(entries) {
   const validSet = [];
   const invalidSet = [];
   for (const { name, type } of entries) {
-    const values = fc.sample(valid(type, 0), { numRuns: 4, seed: seed++ });
+    // Validators check parsed JSON (what comes off the wire), so the corpus is JSON
+    // round-tripped: plain objects, as JSON.parse makes them.
+    const values = fc.sample(valid(type, 0), { numRuns: 4, seed: seed++ }).map((v) => JSON.parse(JSON.stringify(v)));
     const ours = validators.get(name);
     const theirs = ajv.getSchema(`s#/$defs/${name}`);
     values.forEach((value, k) => {
       if (!ours.is(value) || !theirs(value)) return; // keep only what both accept
       validSet.push({ ours, theirs, value });
-      const bad = invalid(value, k);
+      const bad = JSON.parse(JSON.stringify(invalid(value, k)));
       if (!ours.is(bad) && !theirs(bad)) invalidSet.push({ ours, theirs, value: bad });
     });
   }

@@ -156,10 +156,18 @@ export function $own(o: $Obj, key: string): unknown {
 
 /** @internal Does `o` have exactly `n` members whose value is not undefined? */
 export function $exact(o: $Obj, n: number): boolean {
-  const keys = Object.keys(o);
-  if (keys.length === n) return true;
+  // for-in walks V8's enum cache without allocating. It would also see inherited
+  // enumerable members, which plain objects (parsed JSON) never have; other objects
+  // have their own keys counted.
+  // `n` counts the known members that are not undefined, so as many keys as that
+  // means no others; only otherwise are undefined values discounted.
   let m = 0;
-  for (const k of keys) if (o[k] !== undefined) m++;
+  if (Object.getPrototypeOf(o) === Object.prototype) {
+    for (const _ in o) m++;
+    if (m === n) return true;
+  }
+  m = 0;
+  for (const k of Object.keys(o)) if (o[k] !== undefined) m++;
   return m === n;
 }
 
