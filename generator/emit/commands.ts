@@ -10,7 +10,7 @@ import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
 import { quote } from "./literal.js";
 import { importSpec, runtimeNames } from "./runtime.js";
 import { definitionDocLines, tsdoc } from "./tsdoc.js";
-import { Imports, is64, isWide, moduleSlug } from "./types.js";
+import { Imports, isWide, moduleSlug, typeRef } from "./types.js";
 
 // ---------------------------------------------------------------------------
 // Shared by the stubs emitters
@@ -121,32 +121,9 @@ export function modulePath(ctx: EmitContext, dir: string, module: Module | undef
  * imports it needs (as the types emitter types members).
  */
 export function tsType(ctx: EmitContext, imports: Imports, t: Type): string {
-  if (t instanceof BuiltinType) {
-    switch (t.name) {
-      case "str":
-        return "string";
-      case "bool":
-        return "boolean";
-      case "null":
-        return "null";
-      case "number":
-        return "number";
-      case "any": {
-        const json = runtimeNames(ctx).JsonValue;
-        imports.add("./runtime.js", importSpec("JsonValue", json));
-        return json;
-      }
-      default:
-        return is64(t.name) && ctx.options.int64 === "bigint" ? "bigint" : "number";
-    }
-  }
-  if (t instanceof ArrayType) {
-    const el = tsType(ctx, imports, t.elementType);
-    return /^[A-Za-z0-9_$]+$/.test(el) ? `${el}[]` : `(${el})[]`;
-  }
-  const name = ctx.names.type(t);
-  imports.add(modulePath(ctx, "types", t.module), name);
-  return name;
+  return typeRef(ctx, t, (from, spec) =>
+    imports.add(from === "runtime" ? "./runtime.js" : modulePath(ctx, "types", from), spec),
+  );
 }
 
 /** The validator of a named type, imported. */

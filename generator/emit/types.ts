@@ -214,32 +214,12 @@ class TypesModule {
 
   /** The TypeScript type of a reference to `t`, importing what it needs. */
   ref(t: Type): string {
-    if (t instanceof BuiltinType) {
-      switch (t.name) {
-        case "str":
-          return "string";
-        case "bool":
-          return "boolean";
-        case "null":
-          return "null";
-        case "number":
-          return "number";
-        case "any": {
-          const json = runtimeNames(this.ctx).JsonValue;
-          this.imports.add("../runtime.js", importSpec("JsonValue", json));
-          return json;
-        }
-        default:
-          return is64(t.name) && this.ctx.options.int64 === "bigint" ? "bigint" : "number";
-      }
-    }
-    if (t instanceof ArrayType) return `${this.ref(t.elementType)}[]`;
-    const name = this.ctx.names.type(t);
-    if (t.module !== this.module && t.module !== undefined) {
-      this.imports.add(`./${moduleSlug(this.ctx.schema, t.module)}.js`, name);
-    }
-    return name;
+    return typeRef(this.ctx, t, (from, spec) => {
+      if (from === "runtime") this.imports.add("../runtime.js", spec);
+      else if (from !== this.module) this.imports.add(`./${moduleSlug(this.ctx.schema, from)}.js`, spec);
+    });
   }
+
 
   emit(): OutputFile {
     for (const t of moduleTypes(this.ctx, this.module)) {
@@ -409,3 +389,36 @@ export const emitTypes: Emitter = (ctx) => {
   for (const e of ctx.schema.entities) if (e instanceof ObjectType && e.base !== undefined) bases.add(e.base);
   return typeModules(ctx).map(({ module }) => new TypesModule(ctx, module, docs, bases).emit());
 };
+
+/**
+ * The TypeScript type of a reference to `t`. `use` is told each name it refers to and
+ * where that name comes from (the runtime, or a schema module's types), to import it.
+ */
+export function typeRef(ctx: EmitContext, t: Type, use: (from: Module | "runtime", spec: string) => void): string {
+  if (t instanceof BuiltinType) {
+    switch (t.name) {
+      case "str":
+        return "string";
+      case "bool":
+        return "boolean";
+      case "null":
+        return "null";
+      case "number":
+        return "number";
+      case "any": {
+        const json = runtimeNames(ctx).JsonValue;
+        use("runtime", importSpec("JsonValue", json));
+        return json;
+      }
+      default:
+        return is64(t.name) && ctx.options.int64 === "bigint" ? "bigint" : "number";
+    }
+  }
+  if (t instanceof ArrayType) {
+    const el = typeRef(ctx, t.elementType, use);
+    return /^[A-Za-z0-9_$]+$/.test(el) ? `${el}[]` : `(${el})[]`;
+  }
+  const name = ctx.names.type(t);
+  use(t.module as Module, name);
+  return name;
+}
