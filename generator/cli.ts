@@ -174,7 +174,7 @@ async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number
     for (const path of differ) io.stderr(`  ${path}\n`);
     return 1;
   }
-  writeOutput(dir, files);
+  await writeOutput(dir, files);
   return 0;
 }
 

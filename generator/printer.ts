@@ -17,20 +17,27 @@ export function stringLiteral(s: string): string {
  * as given (prettier does not reflow comments); `*\/` in text is defused.
  */
 export function docComment(lines: readonly string[], indent = ""): string {
-  const body = trimBlankEdges(lines.flatMap((l) => l.split("\n")));
+  // One pass: split, drop trailing spaces and blank edges, keep one blank line between
+  // paragraphs.
+  const body: string[] = [];
+  let blank = false;
+  for (const text of lines) {
+    for (const raw of text.split("\n")) {
+      const line = raw.trimEnd();
+      if (line === "") {
+        blank = body.length > 0;
+        continue;
+      }
+      if (blank) body.push("");
+      blank = false;
+      body.push(line.includes("*/") ? line.replaceAll("*/", "*\\/") : line);
+    }
+  }
   if (body.length === 0) return "";
-  const safe = body.map((l) => l.replace(/\*\//g, "*\\/").replace(/\s+$/, ""));
-  if (safe.length === 1 && `${indent}/** ${safe[0]} */`.length <= PRINT_WIDTH) return `${indent}/** ${safe[0]} */\n`;
-  return `${indent}/**\n${safe.map((l) => (l === "" ? `${indent} *\n` : `${indent} * ${l}\n`)).join("")}${indent} */\n`;
-}
-
-function trimBlankEdges(lines: string[]): string[] {
-  let start = 0;
-  let end = lines.length;
-  while (start < end && (lines[start] as string).trim() === "") start++;
-  while (end > start && (lines[end - 1] as string).trim() === "") end--;
-  // collapse runs of blank lines: one blank line separates paragraphs
-  return lines.slice(start, end).filter((l, i, a) => l.trim() !== "" || (a[i - 1] ?? "").trim() !== "");
+  if (body.length === 1 && indent.length + (body[0] as string).length + 7 <= PRINT_WIDTH) return `${indent}/** ${body[0]} */\n`;
+  let out = `${indent}/**\n`;
+  for (const l of body) out += l === "" ? `${indent} *\n` : `${indent} * ${l}\n`;
+  return `${out}${indent} */\n`;
 }
 
 /**

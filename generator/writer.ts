@@ -5,7 +5,8 @@
 // a failure part-way leaves the previous output in place, and files an earlier run
 // generated that are no longer generated disappear with the old tree.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { OutputFile } from "./emit/emitter.js";
 
@@ -45,7 +46,7 @@ export function diffOutput(dir: string, files: readonly OutputFile[]): string[] 
 }
 
 /** Replace `dir` with exactly `files`. Throws OutputError on any problem, leaving `dir` as it was. */
-export function writeOutput(dir: string, files: readonly OutputFile[]): void {
+export async function writeOutput(dir: string, files: readonly OutputFile[]): Promise<void> {
   if (existsSync(dir)) {
     if (!statSync(dir).isDirectory()) throw new OutputError(`${dir}: exists and is not a directory`);
     if (readdirSync(dir).length > 0 && !existsSync(join(dir, MARKER))) {
@@ -58,11 +59,10 @@ export function writeOutput(dir: string, files: readonly OutputFile[]): void {
   const old = join(parent, `.${basename(dir)}.qapi-gen-old-${stamp}`);
   try {
     mkdirSync(parent, { recursive: true });
-    for (const f of withMarker(files)) {
-      const path = join(fresh, f.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, f.content);
-    }
+    const all = withMarker(files);
+    for (const d of new Set(all.map((f) => dirname(join(fresh, f.path))))) mkdirSync(d, { recursive: true });
+    // Written concurrently: the file system works on several while we wait.
+    await Promise.all(all.map((f) => writeFile(join(fresh, f.path), f.content)));
     const hadOld = existsSync(dir);
     if (hadOld) renameSync(dir, old);
     try {

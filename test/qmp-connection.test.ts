@@ -152,10 +152,11 @@ describe("commands", () => {
 
   it("times out one command without disturbing the others, and drops its late answer", async () => {
     const { conn, peer: p } = await peer.pair({ commandTimeout: 60_000 });
-    const slow = conn.execute("slow", undefined, { timeout: 1 });
+    // The expectation is attached at once: the timeout may fire before the peer reads.
+    const slow = expect(conn.execute("slow", undefined, { timeout: 1 })).rejects.toBeInstanceOf(QmpTimeoutError);
     const other = conn.execute("other");
     const [m1, m2] = [await p.next(), await p.next()];
-    await expect(slow).rejects.toBeInstanceOf(QmpTimeoutError);
+    await slow;
     const errors: Error[] = [];
     conn.onProtocolError((e) => errors.push(e));
     p.send({ id: m1["id"], return: "late" });

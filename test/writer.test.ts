@@ -37,33 +37,33 @@ describe("writeOutput", () => {
     { path: "sub/b.ts", content: "export const b = 2;\n" },
   ];
 
-  it("writes every file and the marker", () => {
+  it("writes every file and the marker", async () => {
     const out = join(tmp, "out");
-    writeOutput(out, files);
+    await writeOutput(out, files);
     expect(tree(out)).toEqual([MARKER, "a.ts", "sub/b.ts"]);
     expect(readFileSync(join(out, "sub/b.ts"), "utf8")).toBe("export const b = 2;\n");
   });
 
-  it("removes files an earlier run wrote that are no longer generated", () => {
+  it("removes files an earlier run wrote that are no longer generated", async () => {
     const out = join(tmp, "out");
-    writeOutput(out, [...files, { path: "old/stale.ts", content: "x\n" }]);
-    writeOutput(out, files);
+    await writeOutput(out, [...files, { path: "old/stale.ts", content: "x\n" }]);
+    await writeOutput(out, files);
     expect(tree(out)).toEqual([MARKER, "a.ts", "sub/b.ts"]);
   });
 
-  it("refuses to replace a directory it did not write, and leaves it alone", () => {
+  it("refuses to replace a directory it did not write, and leaves it alone", async () => {
     const out = join(tmp, "mine");
     mkdirSync(out);
     writeFileSync(join(out, "precious.txt"), "keep me");
-    expect(() => writeOutput(out, files)).toThrow(/not written by qapi-gen/);
+    await expect(writeOutput(out, files)).rejects.toThrow(/not written by qapi-gen/);
     expect(tree(out)).toEqual(["precious.txt"]);
     expect(readdirSync(tmp)).toEqual(["mine"]);
   });
 
-  it("reports where a directory differs: changed, missing and extra files", () => {
+  it("reports where a directory differs: changed, missing and extra files", async () => {
     const out = join(tmp, "out");
     expect(diffOutput(out, files)).toEqual([MARKER, "a.ts", "sub/b.ts"]);
-    writeOutput(out, files);
+    await writeOutput(out, files);
     expect(diffOutput(out, files)).toEqual([]);
     writeFileSync(join(out, "a.ts"), "changed\n");
     writeFileSync(join(out, "extra.ts"), "\n");
