@@ -248,6 +248,13 @@ export function $exact(o: $Obj, n: number): boolean {
   return m === n;
 }
 
+/** @internal How many own members of \`o\` have a value that is not undefined? */
+export function $ownKeys(o: $Obj): number {
+  let m = 0;
+  for (const k of Object.keys(o)) if (o[k] !== undefined) m++;
+  return m;
+}
+
 /** @internal Is \`v\` a JSON value? Iterative: any depth, no recursion. */
 export function $isJson(v: unknown): boolean {
   const t = typeof v;

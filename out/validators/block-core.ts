@@ -4,11 +4,11 @@
 import {
   $MAX_DEPTH,
   $enum,
-  $exact,
   $isInt,
   $isObject,
   $member,
   $object,
+  $ownKeys,
   $type,
   $validator,
   type $Obj,
@@ -251,8 +251,43 @@ export function $g_BlockdevSnapshotSync(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshotSync(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 1;
+  let x: unknown;
+  x = v["device"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["node-name"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["snapshot-file"];
+  if (typeof x !== "string") return false;
+  x = v["snapshot-node-name"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["format"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["mode"];
+  if (x !== undefined) {
+    if (!$g_NewImageMode(x, c)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshotSync(
@@ -310,8 +345,20 @@ export function $g_BlockdevSnapshot(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshot(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["node"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["overlay"];
+  if (typeof x !== "string") return false;
+  const n = 2;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshot(
@@ -389,8 +436,36 @@ export function $q_BackupPerf(
 
 export function $g_BackupPerf(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BackupPerf(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 0;
+  let x: unknown;
+  x = v["use-copy-range"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["max-workers"];
+  if (x !== undefined) {
+    if (!Number.isSafeInteger(x)) return false;
+    n++;
+  }
+  x = v["max-chunk"];
+  if (x !== undefined) {
+    if (!Number.isSafeInteger(x)) return false;
+    n++;
+  }
+  x = v["min-cluster-size"];
+  if (x !== undefined) {
+    if (!$isInt(x, 0, 9007199254740991)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BackupPerf(
@@ -532,8 +607,80 @@ export function $q_BackupCommon(
 
 export function $g_BackupCommon(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BackupCommon(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 2;
+  let x: unknown;
+  x = v["job-id"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["device"];
+  if (typeof x !== "string") return false;
+  x = v["sync"];
+  if (!$g_MirrorSyncMode(x, c)) return false;
+  x = v["speed"];
+  if (x !== undefined) {
+    if (!Number.isSafeInteger(x)) return false;
+    n++;
+  }
+  x = v["bitmap"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["bitmap-mode"];
+  if (x !== undefined) {
+    if (!$g_BitmapSyncMode(x, c)) return false;
+    n++;
+  }
+  x = v["compress"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["on-source-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["on-target-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["auto-finalize"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["auto-dismiss"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["filter-node-name"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["discard-source"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["x-perf"];
+  if (x !== undefined) {
+    if (!$g_BackupPerf(x, c, d + 1)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BackupCommon(
@@ -693,8 +840,92 @@ export function $q_DriveBackup(
 
 export function $g_DriveBackup(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_DriveBackup(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 3;
+  let x: unknown;
+  x = v["job-id"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["device"];
+  if (typeof x !== "string") return false;
+  x = v["sync"];
+  if (!$g_MirrorSyncMode(x, c)) return false;
+  x = v["speed"];
+  if (x !== undefined) {
+    if (!Number.isSafeInteger(x)) return false;
+    n++;
+  }
+  x = v["bitmap"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["bitmap-mode"];
+  if (x !== undefined) {
+    if (!$g_BitmapSyncMode(x, c)) return false;
+    n++;
+  }
+  x = v["compress"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["on-source-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["on-target-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["auto-finalize"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["auto-dismiss"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["filter-node-name"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["discard-source"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["x-perf"];
+  if (x !== undefined) {
+    if (!$g_BackupPerf(x, c, d + 1)) return false;
+    n++;
+  }
+  x = v["target"];
+  if (typeof x !== "string") return false;
+  x = v["format"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["mode"];
+  if (x !== undefined) {
+    if (!$g_NewImageMode(x, c)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_DriveBackup(
@@ -840,8 +1071,82 @@ export function $q_BlockdevBackup(
 
 export function $g_BlockdevBackup(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevBackup(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 3;
+  let x: unknown;
+  x = v["job-id"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["device"];
+  if (typeof x !== "string") return false;
+  x = v["sync"];
+  if (!$g_MirrorSyncMode(x, c)) return false;
+  x = v["speed"];
+  if (x !== undefined) {
+    if (!Number.isSafeInteger(x)) return false;
+    n++;
+  }
+  x = v["bitmap"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["bitmap-mode"];
+  if (x !== undefined) {
+    if (!$g_BitmapSyncMode(x, c)) return false;
+    n++;
+  }
+  x = v["compress"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["on-source-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["on-target-error"];
+  if (x !== undefined) {
+    if (!$g_BlockdevOnError(x, c)) return false;
+    n++;
+  }
+  x = v["auto-finalize"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["auto-dismiss"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["filter-node-name"];
+  if (x !== undefined) {
+    if (typeof x !== "string") return false;
+    n++;
+  }
+  x = v["discard-source"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["x-perf"];
+  if (x !== undefined) {
+    if (!$g_BackupPerf(x, c, d + 1)) return false;
+    n++;
+  }
+  x = v["target"];
+  if (typeof x !== "string") return false;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevBackup(
@@ -899,8 +1204,20 @@ export function $g_BlockDirtyBitmap(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmap(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["node"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["name"];
+  if (typeof x !== "string") return false;
+  const n = 2;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmap(
@@ -987,8 +1304,35 @@ export function $g_BlockDirtyBitmapAdd(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmapAdd(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 2;
+  let x: unknown;
+  x = v["node"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["name"];
+  if (typeof x !== "string") return false;
+  x = v["granularity"];
+  if (x !== undefined) {
+    if (!$isInt(x, 0, 4294967295)) return false;
+    n++;
+  }
+  x = v["persistent"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  x = v["disabled"];
+  if (x !== undefined) {
+    if (typeof x !== "boolean") return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmapAdd(
@@ -1095,8 +1439,23 @@ export function $g_BlockDirtyBitmapMerge(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmapMerge(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["node"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["target"];
+  if (typeof x !== "string") return false;
+  x = v["bitmaps"];
+  if (!Array.isArray(x)) return false;
+  for (const e of x) if (!$g_BlockDirtyBitmapOrStr(e, c, d + 1)) return false;
+  const n = 3;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmapMerge(
@@ -1161,8 +1520,20 @@ export function $g_BlockdevSnapshotInternal(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshotInternal(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["device"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["name"];
+  if (typeof x !== "string") return false;
+  const n = 2;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshotInternal(

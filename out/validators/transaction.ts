@@ -4,10 +4,10 @@
 import {
   $MAX_DEPTH,
   $enum,
-  $exact,
   $isObject,
   $member,
   $object,
+  $ownKeys,
   $type,
   $validator,
   type $Obj,
@@ -71,8 +71,14 @@ export function $q_Abort(
 
 export function $g_Abort(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_Abort(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  const n = 0;
+  if (c) return true;
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_Abort(
@@ -180,8 +186,18 @@ export function $q_AbortWrapper(
 
 export function $g_AbortWrapper(v: unknown, c: boolean, d: number): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_AbortWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_Abort(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_AbortWrapper(
@@ -240,8 +256,18 @@ export function $g_BlockDirtyBitmapAddWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmapAddWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockDirtyBitmapAdd(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmapAddWrapper(
@@ -301,8 +327,18 @@ export function $g_BlockDirtyBitmapWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmapWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockDirtyBitmap(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmapWrapper(
@@ -362,8 +398,18 @@ export function $g_BlockDirtyBitmapMergeWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockDirtyBitmapMergeWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockDirtyBitmapMerge(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockDirtyBitmapMergeWrapper(
@@ -423,8 +469,18 @@ export function $g_BlockdevBackupWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevBackupWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockdevBackup(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevBackupWrapper(
@@ -483,8 +539,18 @@ export function $g_BlockdevSnapshotWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshotWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockdevSnapshot(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshotWrapper(
@@ -546,8 +612,18 @@ export function $g_BlockdevSnapshotInternalWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshotInternalWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockdevSnapshotInternal(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshotInternalWrapper(
@@ -607,8 +683,18 @@ export function $g_BlockdevSnapshotSyncWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_BlockdevSnapshotSyncWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_BlockdevSnapshotSync(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_BlockdevSnapshotSyncWrapper(
@@ -664,8 +750,18 @@ export function $g_DriveBackupWrapper(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_DriveBackupWrapper(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["data"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_DriveBackup(x, c, d + 1)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_DriveBackupWrapper(
@@ -724,8 +820,18 @@ export function $g_TransactionActionBase(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_TransactionActionBase(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let x: unknown;
+  x = v["type"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!$g_TransactionActionKind(x, c)) return false;
+  const n = 1;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_TransactionActionBase(
@@ -854,7 +960,14 @@ export function $g_TransactionAction(
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
   const n = $m_TransactionAction(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  if (n < 0) return false;
+  if (c) return true;
+  if (Object.getPrototypeOf(v) === Object.prototype) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_TransactionAction(
@@ -919,8 +1032,21 @@ export function $g_TransactionProperties(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_TransactionProperties(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 0;
+  let x: unknown;
+  x = v["completion-mode"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (x !== undefined) {
+    if (!$g_ActionCompletionMode(x, c)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_TransactionProperties(
@@ -990,8 +1116,24 @@ export function $g_TransactionArguments(
   d: number,
 ): boolean {
   if (!$isObject(v) || d > $MAX_DEPTH) return false;
-  const n = $m_TransactionArguments(v, c, d);
-  return n >= 0 && (c || $exact(v, n));
+  let n = 1;
+  let x: unknown;
+  x = v["actions"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (!Array.isArray(x)) return false;
+  for (const e of x) if (!$g_TransactionAction(e, c, d + 1)) return false;
+  x = v["properties"];
+  if (x !== undefined) {
+    if (!$g_TransactionProperties(x, c, d + 1)) return false;
+    n++;
+  }
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
 }
 
 export function $p_TransactionArguments(
