@@ -46,22 +46,9 @@ function compiler(label, pkg) {
 }
 const COMPILERS = [compiler("typescript5", "typescript"), compiler("typescript7", "typescript-7")];
 
-const TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    verbatimModuleSyntax: true,
-    isolatedModules: true,
-    noEmit: true,
-    skipLibCheck: false,
-    types: [],
-  },
-  include: ["**/*.ts"],
-};
+// The settings issue 3 names, and no ambient @types (the output is self-contained);
+// shared by test/compile-ts7.test.ts and bench/tsc.mjs.
+const TSCONFIG = readFileSync(new URL("../test/strict-tsconfig.json", import.meta.url), "utf8");
 
 const tmp = mkdtempSync(join(tmpdir(), "qapi-bench-tsc-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail() exits too
@@ -69,7 +56,7 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail
 const out = join(tmp, "out");
 const gen = spawnSync(process.execPath, [CLI, SCHEMA, "-o", out, "--int64", int64], { encoding: "utf8" });
 if (gen.status !== 0) fail(`qapi-gen exited with ${gen.status ?? gen.signal}: ${gen.stderr.slice(0, 2000)}`);
-writeFileSync(join(out, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+writeFileSync(join(out, "tsconfig.json"), TSCONFIG);
 if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
 
 const run = processRunner(tmp);

@@ -9,7 +9,7 @@
 // compiler API).
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,25 +38,9 @@ function tscOf(pkg: string): string | undefined {
 const TSC7 = tscOf("typescript-7");
 const TSC5 = tscOf("typescript");
 
-/** The settings issue 3 names, and nothing the generated code could lean on. */
-const TSCONFIG = {
-  compilerOptions: {
-    target: "ES2022",
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    verbatimModuleSyntax: true,
-    isolatedModules: true,
-    noEmit: true,
-    skipLibCheck: false,
-    // no ambient @types from wherever the directory happens to be: the output is
-    // self-contained and must compile without them
-    types: [],
-  },
-  include: ["**/*.ts"],
-};
+// The settings issue 3 names, and no ambient @types (the output is self-contained);
+// shared by test/compile-ts7.test.ts and bench/tsc.mjs.
+const TSCONFIG = readFileSync(new URL("./strict-tsconfig.json", import.meta.url), "utf8");
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -75,7 +59,7 @@ async function generate(schema: string, flags: string[] = []): Promise<string> {
     cwd: ROOT,
   });
   expect(code, `qapi-gen ${[schema, ...flags].join(" ")} failed:\n${stderr}`).toBe(0);
-  writeFileSync(join(out, "tsconfig.json"), `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+  writeFileSync(join(out, "tsconfig.json"), TSCONFIG);
   if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
   return out;
 }

@@ -236,14 +236,7 @@ class ValidatorsModule {
       const flags = (m.optional ? 1 : 0) + (arr ? 2 : 0);
       qbody += `${printCall("  ", "", this.use("$member"), ["out", "o", "p", stringLiteral(m.name), String(flags), this.fn("p", el), "c", "d + 1"], ";")}\n`;
     }
-    this.out.push(
-      this.signature(
-        `$q_${tsName}`,
-        [`o: ${$Obj}`, "c: boolean", "d: number", "p: string", `out: ${P}[]`, "ks: ReadonlySet<string>[]"],
-        "void",
-        qbody,
-      ),
-    );
+    this.pushProblemsOf(tsName, $Obj, P, qbody);
   }
 
   private unionMembers(t: ObjectType): void {
@@ -282,12 +275,17 @@ class ValidatorsModule {
       }
       qbody += "  }\n";
     }
+    this.pushProblemsOf(tsName, $Obj, P, qbody);
+  }
+
+  /** `$q_T`: an object type's problems, and the known keys it adds to `ks`. */
+  private pushProblemsOf(tsName: string, $Obj: string, P: string, body: string): void {
     this.out.push(
       this.signature(
         `$q_${tsName}`,
         [`o: ${$Obj}`, "c: boolean", "d: number", "p: string", `out: ${P}[]`, "ks: ReadonlySet<string>[]"],
         "void",
-        qbody,
+        body,
       ),
     );
   }
