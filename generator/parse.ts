@@ -71,8 +71,22 @@ interface PeggyError {
   location: PeggyLocation;
 }
 
-const parseTree = (text: string, startRule: "File" | "Prefix"): TopItem[] =>
-  (peggyParse as (text: string, options: object) => TopItem[])(text, { startRule, maxNesting: MAX_NESTING });
+const peggy = peggyParse as (text: string, options: object) => TopItem[];
+
+/**
+ * The syntax tree of `text`. The first attempt records no expectations (peggy's
+ * `peg$silentFails`), which makes it cheaper; only a failed parse is repeated with
+ * them, to say what was expected where. Errors raised by the grammar's actions
+ * (`expected` null) are the same either way.
+ */
+function parseTree(text: string, startRule: "File" | "Prefix"): TopItem[] {
+  try {
+    return peggy(text, { startRule, maxNesting: MAX_NESTING, peg$silentFails: 1 });
+  } catch (e) {
+    if ((e as PeggyError).expected === null) throw e;
+    return peggy(text, { startRule, maxNesting: MAX_NESTING });
+  }
+}
 
 /** Parse the schema rooted at `fname`. Throws QapiError. */
 export function parseSchema(fname: string, reader: FileReader, diags: Diagnostics): ParsedSchema {

@@ -46,6 +46,12 @@ export class SourceFile {
     return offset >= this.text.length && this.text.endsWith("\n") ? this.text.length - 1 : offset;
   }
 
+  /** Offset of the start of a 1-based line. */
+  lineStart(line: number): number {
+    const starts = this.starts();
+    return starts[Math.min(Math.max(line, 1), starts.length) - 1] as number;
+  }
+
   /** 1-based line of an offset. */
   line(offset: number): number {
     const starts = this.starts();
@@ -80,7 +86,8 @@ export class SourceInfo {
 
   constructor(
     readonly file: SourceFile,
-    readonly line: number | undefined,
+    /** Where in the file; undefined for the file as a whole. */
+    readonly offset: number | undefined,
     /** The include directive that brought this file in. */
     readonly parent: SourceInfo | undefined,
     /** Pragmas of the module, shared by all infos of that module. */
@@ -91,12 +98,17 @@ export class SourceInfo {
     return this.file.name;
   }
 
+  /** 1-based line, computed when asked: most infos never appear in a message. */
+  get line(): number | undefined {
+    return this.offset === undefined ? undefined : this.file.line(this.offset);
+  }
+
   atLine(line: number): SourceInfo {
-    return new SourceInfo(this.file, line, this.parent, this.pragma);
+    return this.atOffset(this.file.lineStart(line));
   }
 
   atOffset(offset: number): SourceInfo {
-    return this.atLine(this.file.line(offset));
+    return new SourceInfo(this.file, offset, this.parent, this.pragma);
   }
 
   setDefn(meta: string, name: string): void {
@@ -105,7 +117,8 @@ export class SourceInfo {
   }
 
   loc(): string {
-    return this.line === undefined ? this.fname : `${this.fname}:${this.line}`;
+    const line = this.line;
+    return line === undefined ? this.fname : `${this.fname}:${line}`;
   }
 
   inDefn(): string {

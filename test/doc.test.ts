@@ -28,7 +28,7 @@ interface Loaded {
 /** Parses every doc block of `text` (file "t.json") the way parse.ts does. */
 function load(text: string, strict: boolean, pragma: Partial<Pragma> = {}): Loaded {
   const file = new SourceFile("t.json", text);
-  const fileInfo = new SourceInfo(file, 1, undefined, { ...defaultPragma(), ...pragma });
+  const fileInfo = new SourceInfo(file, 0, undefined, { ...defaultPragma(), ...pragma });
   const diags = makeDiagnostics(strict);
   const items = parse(text, { startRule: "File" }) as TopItem[];
   const nodes = items.filter((i): i is DocNode => i.kind === "doc");
