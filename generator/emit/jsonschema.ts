@@ -21,12 +21,7 @@ import { PRINT_WIDTH } from "../printer.js";
 import type { EmitContext, Emitter } from "./emitter.js";
 import { intRange } from "./types.js";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json } | RawNumber;
-
-/** A number written as is (64-bit bounds that a JS number cannot hold exactly). */
-class RawNumber {
-  constructor(readonly text: string) {}
-}
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export const JSON_SCHEMA_PATH = "schema.json";
 
@@ -58,7 +53,8 @@ class SchemaBuilder {
         return {};
       default: {
         const [min, max] = intRange(t.name) as readonly [string, string];
-        return { type: "integer", minimum: new RawNumber(min), maximum: new RawNumber(max) };
+        // Decimal strings until printed: a JS number cannot hold 64-bit bounds exactly.
+        return { type: "integer", minimum: min, maximum: max };
       }
     }
   }
@@ -152,7 +148,7 @@ class SchemaBuilder {
 
 const EMPTY_OBJECT: { [key: string]: Json } = { type: "object", additionalProperties: false };
 
-/** The JSON Schema document as an object (64-bit bounds as RawNumber). */
+/** The JSON Schema document as an object (integer bounds as decimal strings). */
 function buildSchema(ctx: EmitContext): { [key: string]: Json } {
   const b = new SchemaBuilder(ctx);
   const defs: { [key: string]: Json } = {};
@@ -179,65 +175,31 @@ function buildSchema(ctx: EmitContext): { [key: string]: Json } {
   };
 }
 
-/** JSON as prettier prints it: objects expanded, arrays of scalars on one line when they fit. */
+/** A JSON scalar as JSON.stringify prints it: string, number, boolean or null. */
+const SCALAR = String.raw`(?:"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)`;
+
+/** An array of scalars as JSON.stringify(_, null, 2) prints it: one element a line. */
+const SCALAR_ARRAY_RE = new RegExp(String.raw`\[\n( +)${SCALAR}(?:,\n\1${SCALAR})*\n *\]`, "g");
+const ELEMENT_RE = new RegExp(String.raw`^ +(${SCALAR}),?$`, "gm");
+
+/** A bound written as a string by `builtin` (only bounds are strings under these keys). */
+const BOUND_RE = /("(?:minimum|maximum)": )"(-?\d+)"/g;
+
+/**
+ * JSON as prettier prints it: objects expanded, arrays of scalars on one line when
+ * they fit. (Arrays here hold scalars or non-empty objects, as schema.json's do;
+ * prettier's finer rules for nested and numeric arrays are not needed.) JSON.stringify does the work natively; the arrays that fit are joined
+ * afterwards, which is much cheaper than printing in JavaScript.
+ */
 export function printJson(value: Json): string {
-  const out: string[] = [];
-  writeJson(value, "", 0, out);
-  return out.join("");
-}
-
-function isScalar(v: Json): boolean {
-  return v === null || typeof v !== "object" || v instanceof RawNumber;
-}
-
-/** Writes `value` at `indent`; `col` is the column it starts at, `rest` what follows on its line. */
-function writeJson(value: Json, indent: string, rest: number, out: string[], col = indent.length): void {
-  if (value instanceof RawNumber) {
-    out.push(value.text);
-    return;
-  }
-  if (value === null || typeof value !== "object") {
-    out.push(JSON.stringify(value));
-    return;
-  }
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.length === 0) {
-      out.push("[]");
-      return;
-    }
-    if (value.every(isScalar)) {
-      const flat = `[${value.map((v) => (v instanceof RawNumber ? v.text : JSON.stringify(v))).join(", ")}]`;
-      if (col + flat.length + rest <= PRINT_WIDTH) {
-        out.push(flat);
-        return;
-      }
-    }
-    out.push("[\n");
-    for (let i = 0; i < value.length; i++) {
-      out.push(inner);
-      const last = i === value.length - 1;
-      writeJson(value[i] as Json, inner, last ? 0 : 1, out);
-      out.push(last ? "\n" : ",\n");
-    }
-    out.push(indent, "]");
-    return;
-  }
-  const keys = Object.keys(value);
-  if (keys.length === 0) {
-    out.push("{}");
-    return;
-  }
-  out.push("{\n");
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    const head = `${JSON.stringify(k)}: `;
-    const last = i === keys.length - 1;
-    out.push(inner, head);
-    writeJson(value[k] as Json, inner, last ? 0 : 1, out, inner.length + head.length);
-    out.push(last ? "\n" : ",\n");
-  }
-  out.push(indent, "}");
+  const text = JSON.stringify(value, null, 2).replace(BOUND_RE, "$1$2");
+  return text.replace(SCALAR_ARRAY_RE, (array: string, _indent: string, at: number) => {
+    const col = at - (text.lastIndexOf("\n", at) + 1);
+    const rest = text.charCodeAt(at + array.length) === 44 ? 1 : 0; // ','
+    const elements = Array.from(array.slice(2, array.lastIndexOf("\n")).matchAll(ELEMENT_RE), (m) => m[1]);
+    const flat = `[${elements.join(", ")}]`;
+    return col + flat.length + rest <= PRINT_WIDTH ? flat : array;
+  });
 }
 
 export const emitJsonSchema: Emitter = (ctx) => [{ path: JSON_SCHEMA_PATH, content: `${printJson(buildSchema(ctx))}\n` }];
