@@ -2,7 +2,9 @@
 // Benchmark (issue 2, section 8): whole-process wall time and peak memory (max RSS) of
 //   node dist/generator/cli.js dump ../shared/qemu/10.0/qapi/qapi-schema.json
 // Node start-up included. One warm-up run, then the median of RUNS runs, compared with
-// QEMU's own Python front end on this machine (0.38 s, 30 MiB).
+// QEMU's own Python front end on this machine (0.38 s, 30 MiB). Between the runs it
+// measures the floor (measure.mjs, floorRunner): Node's start-up, and start-up plus
+// parsing the schema's files with the grammar and nothing else.
 //
 // Peak RSS comes from /usr/bin/time -v when present; otherwise the child is run with a
 // preloaded module that prints process.resourceUsage().maxRSS at exit.
@@ -12,9 +14,9 @@
 
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchArgs, failer, median, processRunner, rssMethod } from "./measure.mjs";
+import { benchArgs, failer, floorNote, floorRunner, median, processRunner, rssMethod } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(REPO, "dist/generator/cli.js");
@@ -30,6 +32,7 @@ if (!existsSync(SCHEMA)) fail(`${SCHEMA} not found (../shared is absent): nothin
 
 const tmp = mkdtempSync(join(tmpdir(), "qapi-bench-"));
 const run = processRunner(tmp);
+const floor = floorRunner(run, REPO, dirname(SCHEMA));
 
 /** One whole-process run: wall seconds and peak RSS in KiB. */
 function runOnce() {
@@ -45,7 +48,10 @@ function runOnce() {
 try {
   runOnce(); // warm-up: file cache, JIT caches
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(runOnce());
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(runOnce());
+    floor.sample();
+  }
   const seconds = median(runs.map((r) => r.seconds));
   const mib = median(runs.map((r) => r.rssKiB)) / 1024;
   const result = {
@@ -61,6 +67,7 @@ try {
     timeRatioToQemu: Number((seconds / QEMU_SECONDS).toFixed(3)),
     memoryRatioToQemu: Number((mib / QEMU_MIB).toFixed(3)),
     goalMet: seconds < QEMU_SECONDS / 2 && mib < QEMU_MIB / 2,
+    floor: floor.summary(),
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -71,6 +78,7 @@ try {
     console.log(`  peak RSS   ${mib.toFixed(1)} MiB   (${result.rssMethod})`);
     console.log(`  vs QEMU's Python front end (${QEMU_SECONDS} s, ${QEMU_MIB} MiB): time ${pct(result.timeRatioToQemu)}, memory ${pct(result.memoryRatioToQemu)}`);
     console.log(`  goal (under half of both): ${result.goalMet ? "met" : "not met"}`);
+    console.log(floorNote(result.floor));
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

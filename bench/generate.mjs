@@ -5,15 +5,16 @@
 // Node start-up and writing the files included; each run writes into a fresh directory.
 // One warm-up run, then the median of RUNS runs, compared with QEMU's own Python
 // generator for its C output on this machine (0.685 s, 31 MiB). Goal: under half of both.
+// Between the runs it measures the floor (measure.mjs, floorRunner).
 //
 //   node bench/generate.mjs [--json] [--runs N] [--int64 bigint]
 // Run `npm run build` first (npm run bench does).
 
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { benchArgs, failer, loadNote, machineLoad, processRunner, round, rssMethod, summarize } from "./measure.mjs";
+import { benchArgs, failer, floorNote, floorRunner, loadNote, machineLoad, processRunner, round, rssMethod, summarize } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const CLI = join(REPO, "dist/generator/cli.js");
@@ -45,6 +46,7 @@ const tmp = mkdtempSync(join(tmpdir(), "qapi-bench-generate-"));
 process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail() exits too
 {
   const run = processRunner(tmp);
+  const floor = floorRunner(run, REPO, dirname(SCHEMA));
   let n = 0;
   const runOnce = () => {
     const out = join(tmp, `out-${n++}`);
@@ -60,7 +62,10 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail
   const loadBefore = machineLoad();
   runOnce(); // warm-up: file cache, compile cache
   const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(runOnce());
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(runOnce());
+    floor.sample();
+  }
   const loadAfter = machineLoad();
   const stats = summarize(runs);
   const seconds = stats.wallSecondsMedian;
@@ -76,6 +81,7 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail
     timeGoalMet: seconds < QEMU_SECONDS / 2,
     memoryGoalMet: mib < QEMU_MIB / 2,
     goalMet: seconds < QEMU_SECONDS / 2 && mib < QEMU_MIB / 2,
+    floor: floor.summary(),
     load: { before: loadBefore.loadAverage, after: loadAfter.loadAverage, cpus: loadAfter.cpus, underLoad: loadBefore.underLoad || loadAfter.underLoad },
   };
   if (json) {
@@ -93,6 +99,7 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail
     console.log(
       `  goal (under half of both): time ${result.timeGoalMet ? "met" : "not met"}, memory ${result.memoryGoalMet ? "met" : "not met"}`,
     );
+    console.log(floorNote(result.floor));
     console.log(`  ${loadNote(loadAfter)}${loadBefore.underLoad && !loadAfter.underLoad ? " (under load when it started)" : ""}`);
   }
 }

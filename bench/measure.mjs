@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** `--json` and `--runs N` from argv. */
 export function benchArgs(argv, defaultRuns) {
@@ -90,4 +91,58 @@ export function machineLoad() {
 /** "(load average 1.23 on 2 CPUs: taken under load)" for the human-readable report. */
 export function loadNote(load) {
   return `load average ${load.loadAverage.join(", ")} on ${load.cpus} CPUs${load.underLoad ? ": figures taken under load" : ""}`;
+}
+
+/**
+ * Reference processes, run between a bench's own runs so that they share its noise:
+ * Node's start-up alone (`node -e 0`), and the least that any front end built on
+ * qapi-gen's grammar must do: start Node, read every .json file in the schema's folder
+ * and parse it (no checking, no output). Returns `sample()`, which runs both once, and
+ * `summary()`, the medians in seconds.
+ */
+export function floorRunner(run, repo, schemaDir) {
+  const grammar = pathToFileURL(join(repo, "dist/generator/grammar.generated.js")).href;
+  // The same V8 setting as the CLI (see generator/cli.ts), set before any parsing.
+  const script = [
+    'import { setFlagsFromString } from "node:v8";',
+    'setFlagsFromString("--no-opt");',
+    'const { readFileSync, readdirSync } = await import("node:fs");',
+    `const { parse } = await import(${JSON.stringify(grammar)});`,
+    `const dir = ${JSON.stringify(schemaDir)};`,
+    "let items = 0;",
+    'for (const f of readdirSync(dir)) if (f.endsWith(".json")) items += parse(readFileSync(`${dir}/${f}`, "utf8"), { startRule: "File", maxNesting: 256, peg$silentFails: 1 }).length;',
+    "if (items === 0) process.exit(3);",
+  ].join("\n");
+  const nodeStart = [];
+  const nodeStartRss = [];
+  const parseOnly = [];
+  const once = (argv, into) => {
+    const r = run(argv);
+    if (r.status !== 0) throw new Error(`${argv.slice(0, 3).join(" ")} exited with ${r.status ?? r.signal}: ${r.stderr.slice(0, 500)}`);
+    into.push(r.seconds);
+    return r;
+  };
+  return {
+    sample() {
+      const r = once([process.execPath, "-e", "0"], nodeStart);
+      if (r.rssKiB !== undefined) nodeStartRss.push(r.rssKiB);
+      once([process.execPath, "--input-type=module", "-e", script], parseOnly);
+    },
+    summary() {
+      return {
+        nodeStartSecondsMedian: round(median(nodeStart)),
+        ...(nodeStartRss.length > 0 ? { nodeStartPeakRssMiBMedian: round(median(nodeStartRss) / 1024, 1) } : {}),
+        parseOnlySecondsMedian: round(median(parseOnly)),
+      };
+    },
+  };
+}
+
+/** The floor lines of a human-readable report. */
+export function floorNote(floor) {
+  return (
+    `  floor here: Node start-up alone ${floor.nodeStartSecondsMedian.toFixed(3)} s` +
+    `${floor.nodeStartPeakRssMiBMedian === undefined ? "" : ` (${floor.nodeStartPeakRssMiBMedian} MiB)`}; start-up, reading and parsing\n` +
+    `    the schema's files with the grammar, nothing else, ${floor.parseOnlySecondsMedian.toFixed(3)} s (medians, runs interleaved)`
+  );
 }
