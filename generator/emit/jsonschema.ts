@@ -187,9 +187,10 @@ const BOUND_RE = /("(?:minimum|maximum)": )"(-?\d+)"/g;
 
 /**
  * JSON as prettier prints it: objects expanded, arrays of scalars on one line when
- * they fit. (Arrays here hold scalars or non-empty objects, as schema.json's do;
- * prettier's finer rules for nested and numeric arrays are not needed.) JSON.stringify does the work natively; the arrays that fit are joined
- * afterwards, which is much cheaper than printing in JavaScript.
+ * they fit. JSON.stringify does the work natively; the arrays that fit are joined
+ * afterwards, which is much cheaper than printing in JavaScript. (Arrays here hold
+ * scalars or non-empty objects, as schema.json's do; prettier's finer rules for
+ * nested and numeric arrays are not needed.)
  */
 export function printJson(value: Json): string {
   const text = JSON.stringify(value, null, 2).replace(BOUND_RE, "$1$2");
