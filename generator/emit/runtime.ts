@@ -231,23 +231,6 @@ export function $own(o: $Obj, key: string): unknown {
   return $hasOwn.call(o, key) ? o[key] : undefined;
 }
 
-/** @internal Does \`o\` have exactly \`n\` members whose value is not undefined? */
-export function $exact(o: $Obj, n: number): boolean {
-  // for-in walks V8's enum cache without allocating. It would also see inherited
-  // enumerable members, which plain objects (parsed JSON) never have; other objects
-  // have their own keys counted.
-  // \`n\` counts the known members that are not undefined, so as many keys as that
-  // means no others; only otherwise are undefined values discounted.
-  let m = 0;
-  if (Object.getPrototypeOf(o) === Object.prototype) {
-    for (const _ in o) m++;
-    if (m === n) return true;
-  }
-  m = 0;
-  for (const k of Object.keys(o)) if (o[k] !== undefined) m++;
-  return m === n;
-}
-
 /** @internal How many own members of \`o\` have a value that is not undefined? */
 export function $ownKeys(o: $Obj): number {
   let m = 0;

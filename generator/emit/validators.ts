@@ -305,9 +305,10 @@ class ValidatorsModule {
         ? this.structGuardBody
         : `  const n = $m_${tsName}(v, c, d);\n  if (n < 0) return false;\n`) +
       "  if (c) return true;\n" +
-      // Strict mode: exactly the known members. The key count is inline (what $exact
-      // did), so that its for-in sees this type's objects only; objects not plain, or
-      // with undefined members, are counted by $ownKeys.
+      // Strict mode: exactly the known members. for-in counts keys without allocating,
+      // and inline it sees this type's objects only. It would also count inherited
+      // enumerable members, which plain objects (parsed JSON) never have: objects not
+      // plain, or with undefined members, have their own keys counted by $ownKeys.
       (t.branches === undefined && this.enabledMembers(t).length > 0
         ? "  if (plain) {\n"
         : "  if (Object.getPrototypeOf(v) === Object.prototype) {\n") +
