@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark (issue 2, section 8): whole-process wall time and peak memory (max RSS) of
-//   node dist/generator/cli.js dump ../shared/qemu/10.0/qapi/qapi-schema.json
+//   node dist/generator/cli/main.js dump ../shared/qemu/10.0/qapi/qapi-schema.json
 // Node start-up included. One warm-up run, then the median of RUNS runs, compared with
 // QEMU's own Python front end on this machine (0.38 s, 30 MiB). Between the runs it
 // measures the floor (measure.mjs, floorRunner): Node's start-up, and start-up plus
@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { benchArgs, failer, floorNote, floorRunner, median, processRunner, rssMethod } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(REPO, "dist/generator/cli.js");
+const CLI = join(REPO, "dist/generator/cli/main.js");
 const SCHEMA = fileURLToPath(new URL("../../shared/qemu/10.0/qapi/qapi-schema.json", import.meta.url));
 const QEMU_SECONDS = 0.38;
 const QEMU_MIB = 30;
@@ -55,7 +55,7 @@ try {
   const seconds = median(runs.map((r) => r.seconds));
   const mib = median(runs.map((r) => r.rssKiB)) / 1024;
   const result = {
-    command: "node dist/generator/cli.js dump ../shared/qemu/10.0/qapi/qapi-schema.json",
+    command: "node dist/generator/cli/main.js dump ../shared/qemu/10.0/qapi/qapi-schema.json",
     runs: RUNS,
     lines: runs[0].lines,
     wallSecondsMedian: Number(seconds.toFixed(4)),

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (issue 3): whole-process wall time and peak memory (max RSS) of generating
 // every output for QEMU's full schema:
-//   node dist/generator/cli.js ../shared/qemu/10.0/qapi/qapi-schema.json -o <tmpdir>
+//   node dist/generator/cli/main.js ../shared/qemu/10.0/qapi/qapi-schema.json -o <tmpdir>
 // Node start-up and writing the files included; each run writes into a fresh directory.
 // One warm-up run, then the median of RUNS runs, compared with QEMU's own Python
 // generator for its C output on this machine (0.685 s, 31 MiB). Goal: under half of both.
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { benchArgs, failer, floorNote, floorRunner, loadNote, machineLoad, processRunner, round, rssMethod, summarize } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(REPO, "dist/generator/cli.js");
+const CLI = join(REPO, "dist/generator/cli/main.js");
 const SCHEMA = fileURLToPath(new URL("../../shared/qemu/10.0/qapi/qapi-schema.json", import.meta.url));
 const QEMU_SECONDS = 0.685;
 const QEMU_MIB = 31;
@@ -71,7 +71,7 @@ process.on("exit", () => rmSync(tmp, { recursive: true, force: true })); // fail
   const seconds = stats.wallSecondsMedian;
   const mib = stats.peakRssMiBMedian;
   const result = {
-    command: `node dist/generator/cli.js ../shared/qemu/10.0/qapi/qapi-schema.json -o <tmpdir>${int64 === "number" ? "" : ` --int64 ${int64}`}`,
+    command: `node dist/generator/cli/main.js ../shared/qemu/10.0/qapi/qapi-schema.json -o <tmpdir>${int64 === "number" ? "" : ` --int64 ${int64}`}`,
     output: { files: runs[0].output.files, mebibytes: round(runs[0].output.bytes / 2 ** 20, 2) },
     ...stats,
     rssMethod,

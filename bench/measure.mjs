@@ -101,8 +101,8 @@ export function loadNote(load) {
  * `summary()`, the medians in seconds.
  */
 export function floorRunner(run, repo, schemaDir) {
-  const grammar = pathToFileURL(join(repo, "dist/generator/grammar.generated.js")).href;
-  // The same V8 setting as the CLI (see generator/cli.ts), set before any parsing.
+  const grammar = pathToFileURL(join(repo, "dist/generator/frontend/grammar.generated.js")).href;
+  // The same V8 setting as the CLI (see generator/cli/main.ts), set before any parsing.
   const script = [
     'import { setFlagsFromString } from "node:v8";',
     'setFlagsFromString("--no-opt");',

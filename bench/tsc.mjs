@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { benchArgs, failer, loadNote, machineLoad, processRunner, summarize } from "./measure.mjs";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const CLI = join(REPO, "dist/generator/cli.js");
+const CLI = join(REPO, "dist/generator/cli/main.js");
 const SCHEMA = fileURLToPath(new URL("../../shared/qemu/10.0/qapi/qapi-schema.json", import.meta.url));
 const GOAL_SECONDS = 3;
 

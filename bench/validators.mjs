@@ -21,15 +21,15 @@ import ts from "typescript";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const dist = (p) => pathToFileURL(join(root, "dist/generator", p)).href;
-const { loadSchema } = await import(dist("check.js"));
-const { nodeFileReader } = await import(dist("parse.js"));
-const { makeDiagnostics } = await import(dist("errors.js"));
-const { makeContext } = await import(dist("generate.js"));
-const { emitRuntime } = await import(dist("emit/runtime.js"));
-const { emitTypes, intRange, is64 } = await import(dist("emit/types.js"));
-const { emitValidators } = await import(dist("emit/validators.js"));
-const { emitJsonSchema } = await import(dist("emit/jsonschema.js"));
-const model = await import(dist("model.js"));
+const { loadSchema } = await import(dist("frontend/check.js"));
+const { nodeFileReader } = await import(dist("frontend/parse.js"));
+const { makeDiagnostics } = await import(dist("frontend/errors.js"));
+const { makeContext } = await import(dist("backend/generate.js"));
+const { emitRuntime } = await import(dist("backend/emit/runtime.js"));
+const { emitTypes, intRange, is64 } = await import(dist("backend/emit/types.js"));
+const { emitValidators } = await import(dist("backend/emit/validators.js"));
+const { emitJsonSchema } = await import(dist("backend/emit/jsonschema.js"));
+const model = await import(dist("frontend/model.js"));
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");

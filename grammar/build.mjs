@@ -1,12 +1,12 @@
-// Compiles grammar/qapi.peggy into generator/grammar.generated.ts at build time
+// Compiles grammar/qapi.peggy into generator/frontend/grammar.generated.ts at build time
 // (run by `npm run build`, which `npm install`/`npm ci` run through `prepare`).
 // The generated parser is plain JavaScript wrapped as TypeScript without checking;
-// generator/parse.ts gives it types.
+// generator/frontend/parse.ts gives it types.
 import { readFileSync, writeFileSync } from "node:fs";
 import peggy from "peggy";
 
 const grammarUrl = new URL("./qapi.peggy", import.meta.url);
-const outUrl = new URL("../generator/grammar.generated.ts", import.meta.url);
+const outUrl = new URL("../generator/frontend/grammar.generated.ts", import.meta.url);
 
 const source = peggy.generate(readFileSync(grammarUrl, "utf8"), {
   output: "source",

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 type Files = Record<string, string | Uint8Array>;
 

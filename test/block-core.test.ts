@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 const projectRoot = fileURLToPath(new URL("../", import.meta.url));
 const sharedDir = fileURLToPath(new URL("../../shared/", import.meta.url));

@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
-const CLI = `${REPO}dist/generator/cli.js`;
+const CLI = `${REPO}dist/generator/cli/main.js`;
 
 interface Run {
   code: number;
@@ -151,7 +151,7 @@ describe("--strict versus lenient on the seed schema", () => {
   });
 });
 
-describe.skipIf(!existsSync(CLI))("the built binary (node dist/generator/cli.js)", () => {
+describe.skipIf(!existsSync(CLI))("the built binary (node dist/generator/cli/main.js)", () => {
   const node = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: "utf8" });
 
   test("usage error: exit status 2", () => {

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));

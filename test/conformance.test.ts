@@ -6,14 +6,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const REPO = fileURLToPath(new URL("../", import.meta.url));
 const TESTS_DIR = `${SHARED}qemu/10.0/tests/qapi-schema/`;
 const Q10 = `${SHARED}qemu/10.0/`;
 const Q72 = `${SHARED}qemu/7.2/`;
-const CLI = `${REPO}dist/generator/cli.js`;
+const CLI = `${REPO}dist/generator/cli/main.js`;
 
 interface Run {
   code: number;
@@ -132,7 +132,7 @@ describe("6d: the seed schema", () => {
 });
 
 describe.skipIf(!existsSync(CLI))("the built binary", () => {
-  test("node dist/generator/cli.js dump: real process, stdout and exit status", () => {
+  test("node dist/generator/cli/main.js dump: real process, stdout and exit status", () => {
     const ok = spawnSync(process.execPath, [CLI, "dump", "qapi/transaction.json"], { cwd: REPO, encoding: "utf8" });
     expect(ok.status).toBe(0);
     expect(ok.stdout).toContain("command transaction q_obj_transaction-arg -> None\n");

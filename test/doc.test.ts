@@ -1,16 +1,16 @@
-// Unit tests of generator/doc.ts: how '##' blocks are read (QEMU 10.0's rules), where
+// Unit tests of generator/frontend/doc.ts: how '##' blocks are read (QEMU 10.0's rules), where
 // problems are reported, how a block with problems is still read when problems are
 // warnings, how descriptions are tied to members, and the dump text.
 
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../generator/cli.js";
-import { dumpDoc, parseDoc, type DocMember, type QAPIDoc } from "../generator/doc.js";
-import { QapiError, makeDiagnostics, type Diagnostics } from "../generator/errors.js";
-import { parse } from "../generator/grammar.generated.js";
-import { SourceFile, SourceInfo, defaultPragma, type Pragma } from "../generator/source.js";
-import type { DocNode, TopItem } from "../generator/syntax.js";
+import { main } from "../generator/cli/main.js";
+import { dumpDoc, parseDoc, type DocMember, type QAPIDoc } from "../generator/frontend/doc.js";
+import { QapiError, makeDiagnostics, type Diagnostics } from "../generator/frontend/errors.js";
+import { parse } from "../generator/frontend/grammar.generated.js";
+import { SourceFile, SourceInfo, defaultPragma, type Pragma } from "../generator/frontend/source.js";
+import type { DocNode, TopItem } from "../generator/frontend/syntax.js";
 
 /** Schema text from lines, each ending in a newline. */
 function src(...lines: string[]): string {

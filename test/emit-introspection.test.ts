@@ -3,7 +3,7 @@
 // members, enum members and values, features), with real type names.
 
 import { describe, expect, it } from "vitest";
-import { introspect } from "../generator/emit/introspection.js";
+import { introspect } from "../generator/backend/emit/introspection.js";
 import { contextOf, generateOf, importGenerated } from "./stubs-helpers.js";
 
 const cases: { name: string; schema: string; defines?: string[]; expected: unknown[]; conditions?: Record<string, string> }[] = [

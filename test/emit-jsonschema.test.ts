@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import { printJson } from "../generator/emit/jsonschema.js";
+import { printJson } from "../generator/backend/emit/jsonschema.js";
 import { emitAll, fileMap, inlineSchema } from "./emit-support.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

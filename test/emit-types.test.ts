@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import * as prettier from "prettier";
 import { describe, expect, it } from "vitest";
-import type { OutputFile } from "../generator/emit/emitter.js";
+import type { OutputFile } from "../generator/backend/context.js";
 import { HAVE_SHARED, SHARED, emitAll, fileMap, fileSchema, inlineSchema, typecheck } from "./emit-support.js";
 
 function out(schema: string, options: Parameters<typeof emitAll>[1] = {}): Map<string, string> {

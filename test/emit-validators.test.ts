@@ -4,7 +4,7 @@
 
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutputFile } from "../generator/emit/emitter.js";
+import type { OutputFile } from "../generator/backend/context.js";
 import { emitAll, fileSchema, inlineSchema, loadValidators, transpileToDir, type Validator } from "./emit-support.js";
 
 const SCHEMA = `

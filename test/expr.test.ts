@@ -1,12 +1,12 @@
-// generator/expr.ts: the structure checks of definitions. Each case is a small schema
+// generator/frontend/expr.ts: the structure checks of definitions. Each case is a small schema
 // (file t.json) and the located error QEMU 10.0 reports for it, or null when the
 // schema passes this phase.
 
 import { describe, expect, it } from "vitest";
-import type { QAPIDoc } from "../generator/doc.js";
-import { QapiError, makeDiagnostics, type Diagnostics } from "../generator/errors.js";
-import { cName, checkExprs, exprMeta, memberDef, nameStem, namedDef } from "../generator/expr.js";
-import { parseSchema, type DefinitionExpr, type TopExpr, type Value } from "../generator/parse.js";
+import type { QAPIDoc } from "../generator/frontend/doc.js";
+import { QapiError, makeDiagnostics, type Diagnostics } from "../generator/frontend/errors.js";
+import { cName, checkExprs, exprMeta, memberDef, nameStem, namedDef } from "../generator/frontend/expr.js";
+import { parseSchema, type DefinitionExpr, type TopExpr, type Value } from "../generator/frontend/parse.js";
 
 function parse(text: string, diags: Diagnostics, extra: Record<string, string> = {}): TopExpr[] {
   const files: Record<string, string> = { "t.json": text, ...extra };
@@ -362,7 +362,7 @@ describe("checkExprs: other behaviour", () => {
   });
 });
 
-/** A stand-in doc comment, so doc routing is tested apart from generator/doc.ts. */
+/** A stand-in doc comment, so doc routing is tested apart from generator/frontend/doc.ts. */
 function fakeDoc(symbol: string | undefined, checkExpr: (expr: Map<string, unknown>) => void = () => {}): QAPIDoc {
   return { symbol, info: undefined, checkExpr } as unknown as QAPIDoc;
 }

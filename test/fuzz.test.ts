@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, describe, expect, test } from "vitest";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
 const OWN_QAPI = fileURLToPath(new URL("../qapi/", import.meta.url));

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { main } from "../generator/cli.js";
+import { main } from "../generator/cli/main.js";
 
 /**
  * The --define set of Debian's qemu-system-x86 7.2 build (x86_64, Linux). Checked

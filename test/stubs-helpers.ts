@@ -6,12 +6,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
-import { loadSchema } from "../generator/check.js";
-import type { GenerateOptions, OutputFile } from "../generator/emit/emitter.js";
-import { makeDiagnostics } from "../generator/errors.js";
-import { generate, makeContext } from "../generator/generate.js";
-import type { Schema } from "../generator/model.js";
-import { nodeFileReader } from "../generator/parse.js";
+import { loadSchema } from "../generator/frontend/check.js";
+import type { GenerateOptions, OutputFile } from "../generator/backend/context.js";
+import { makeDiagnostics } from "../generator/frontend/errors.js";
+import { generate, makeContext } from "../generator/backend/generate.js";
+import type { Schema } from "../generator/frontend/model.js";
+import { nodeFileReader } from "../generator/frontend/parse.js";
 
 export function memoryReader(files: Record<string, string>) {
   return {

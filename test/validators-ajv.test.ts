@@ -11,11 +11,11 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { OutputFile } from "../generator/emit/emitter.js";
-import { intRange, is64 } from "../generator/emit/types.js";
-import { makeContext } from "../generator/generate.js";
-import { AlternateType, ArrayType, BuiltinType, EnumType, ObjectType, type Schema, type Type } from "../generator/model.js";
-import { isNamedType } from "../generator/naming.js";
+import type { OutputFile } from "../generator/backend/context.js";
+import { intRange, is64 } from "../generator/backend/emit/types.js";
+import { makeContext } from "../generator/backend/generate.js";
+import { AlternateType, ArrayType, BuiltinType, EnumType, ObjectType, type Schema, type Type } from "../generator/frontend/model.js";
+import { isNamedType } from "../generator/backend/ts-names.js";
 import { HAVE_SHARED, SHARED, emitAll, fileSchema, loadValidators, transpileToDir, type Validator } from "./emit-support.js";
 
 type Arb = fc.Arbitrary<unknown>;

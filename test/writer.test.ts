@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../generator/cli.js";
-import { MARKER, diffOutput, writeOutput } from "../generator/writer.js";
+import { main } from "../generator/cli/main.js";
+import { MARKER, diffOutput, writeOutput } from "../generator/cli/writer.js";
 
 const projectRoot = new URL("..", import.meta.url).pathname;
 

@@ -4,9 +4,9 @@
 // start with `$`, which no name derived from a schema can contain, so they never
 // clash with anything.
 
-import type { EmitContext, Emitter } from "./emitter.js";
-import { fileHeader } from "./emitter.js";
-import { printUnionAlias } from "../printer.js";
+import type { EmitContext, Emitter } from "../context.js";
+import { fileHeader } from "../context.js";
+import { printUnionAlias } from "../print/layout.js";
 
 /** Greatest nesting of objects and arrays the validators descend into. */
 export const MAX_DEPTH = 1000;

@@ -3,7 +3,7 @@
 // union → discriminated union of intersections, alternate → union of its alternatives.
 // Every declaration and member carries TSDoc from the schema's doc comments.
 
-import type { QAPIDoc } from "../doc.js";
+import type { QAPIDoc } from "../../frontend/doc.js";
 import {
   AlternateType,
   ArrayType,
@@ -17,13 +17,13 @@ import {
   type ObjectTypeMember,
   type Schema,
   type Type,
-} from "../model.js";
-import { isNamedType, propertyKey } from "../naming.js";
-import { PRINT_WIDTH, fitOrBreak, printUnionAlias, stringLiteral } from "../printer.js";
-import type { EmitContext, Emitter, OutputFile } from "./emitter.js";
-import { fileHeader } from "./emitter.js";
+} from "../../frontend/model.js";
+import { isNamedType, propertyKey } from "../ts-names.js";
+import { PRINT_WIDTH, fitOrBreak, printUnionAlias, stringLiteral } from "../print/layout.js";
+import type { EmitContext, Emitter, OutputFile } from "../context.js";
+import { fileHeader } from "../context.js";
 import { importSpec, runtimeNames } from "./runtime.js";
-import { definitionDocLines, memberDocLines, tsdoc } from "./tsdoc.js";
+import { definitionDocLines, memberDocLines, tsdoc } from "../print/tsdoc.js";
 
 // ---------------------------------------------------------------------------
 // Shared with the validators emitter (and usable by the stubs emitters)

@@ -22,10 +22,10 @@ import {
   ObjectType,
   type ObjectTypeMember,
   type Type,
-} from "../model.js";
-import { fitOrBreak, printAssignCall, printCall, printIf, stringLiteral } from "../printer.js";
-import type { EmitContext, Emitter, OutputFile } from "./emitter.js";
-import { fileHeader } from "./emitter.js";
+} from "../../frontend/model.js";
+import { fitOrBreak, printAssignCall, printCall, printIf, stringLiteral } from "../print/layout.js";
+import type { EmitContext, Emitter, OutputFile } from "../context.js";
+import { fileHeader } from "../context.js";
 import { importSpec, runtimeNames } from "./runtime.js";
 import { Imports, intRange, is64, isWide, moduleSlug, moduleTypes, typeModules, wideTypes } from "./types.js";
 

@@ -4,10 +4,10 @@
 // when every part is emitted (no --define). Used by the types emitter, and meant for
 // the stubs emitters too (commands and events).
 
-import type { ArgSection, DocSection, QAPIDoc } from "../doc.js";
-import type { Definition, EnumMember, Feature, IfCond, ObjectTypeMember } from "../model.js";
-import { docComment } from "../printer.js";
-import type { EmitContext } from "./emitter.js";
+import type { ArgSection, DocSection, QAPIDoc } from "../../frontend/doc.js";
+import type { Definition, EnumMember, Feature, IfCond, ObjectTypeMember } from "../../frontend/model.js";
+import { docComment } from "./layout.js";
+import type { EmitContext } from "../context.js";
 
 /**
  * QAPI doc text as TSDoc text: `@name` references become code spans (a TSDoc `@` at

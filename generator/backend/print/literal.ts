@@ -7,8 +7,8 @@
 // - a `key: "string"` property that does not fit breaks after the colon.
 // Used by the introspection and commands emitters.
 
-import { propertyKey } from "../naming.js";
-import { PRINT_WIDTH, stringLiteral } from "../printer.js";
+import { propertyKey } from "../ts-names.js";
+import { PRINT_WIDTH, stringLiteral } from "./layout.js";
 
 /** A printable value. Objects marked with EXPAND print expanded (one property per line). */
 export type Literal = string | number | boolean | null | readonly Literal[] | LiteralObject | RawCode;

@@ -2,13 +2,13 @@
 // QmpDispatcher, which turns a raw QMP command object into the raw response the way
 // QEMU's dispatcher does (qmp-spec.rst; QEMU's messages and error classes).
 
-import { PRINT_WIDTH } from "../printer.js";
-import { type Emitter, fileHeader } from "./emitter.js";
-import { quote } from "./literal.js";
+import { PRINT_WIDTH } from "../print/layout.js";
+import { type Emitter, fileHeader } from "../context.js";
+import { quote } from "../print/literal.js";
 import { importSpec, runtimeNames } from "./runtime.js";
 import { argsType, returnType, stubs } from "./commands.js";
 import { methodHead } from "./client.js";
-import { tsdoc } from "./tsdoc.js";
+import { tsdoc } from "../print/tsdoc.js";
 import { Imports } from "./types.js";
 
 export const emitServer: Emitter = (ctx) => {

@@ -15,10 +15,10 @@ import {
   ObjectType,
   type ObjectTypeMember,
   type Type,
-} from "../model.js";
-import { isNamedType } from "../naming.js";
-import { PRINT_WIDTH } from "../printer.js";
-import type { EmitContext, Emitter } from "./emitter.js";
+} from "../../frontend/model.js";
+import { isNamedType } from "../ts-names.js";
+import { PRINT_WIDTH } from "../print/layout.js";
+import type { EmitContext, Emitter } from "../context.js";
 import { intRange } from "./types.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

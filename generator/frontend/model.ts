@@ -1,5 +1,5 @@
 // The schema model: QAPI's entities (qapi-code-gen.rst) after checking. Built by
-// generator/check.ts; read by the emitters and the dump. Names follow QEMU's
+// generator/frontend/check.ts; read by the emitters and the dump. Names follow QEMU's
 // vocabulary: Schema, Module, Entity, Definition, Member, Branch, Variant, Feature, IfCond.
 
 import type { QAPIDoc } from "./doc.js";

@@ -1,8 +1,8 @@
 // What every emitter gets and gives. Emitters are pure functions from the checked
 // model to output files; none re-parses or re-checks.
 
-import type { IfCond, Schema } from "../model.js";
-import type { NameTable } from "../naming.js";
+import type { IfCond, Schema } from "../frontend/model.js";
+import type { NameTable } from "./ts-names.js";
 
 export interface GenerateOptions {
   /** How 64-bit integer types (int, int64, uint64, size) are typed and validated. */

@@ -2,7 +2,7 @@
 // (qapi-code-gen.rst): type resolution, member clashes through bases and branches,
 // union and alternate rules, command and event rules, doc comment connection.
 //
-// generator/expr.ts has already checked each expression's shape, so the raw forms
+// generator/frontend/expr.ts has already checked each expression's shape, so the raw forms
 // read here are known to be well-formed.
 
 import { relative } from "node:path/posix";
@@ -34,7 +34,7 @@ import {
   type Type,
   Variant,
 } from "./model.js";
-import { cName } from "./names.js";
+import { cName } from "./c-names.js";
 import { dirName, parseSchema, type DefinitionExpr, type ExprDict, type FileReader, type Value } from "./parse.js";
 import type { SourceInfo } from "./source.js";
 

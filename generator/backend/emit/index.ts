@@ -3,7 +3,7 @@
 // events, union constructors, client, server, introspection. Also package.json, which
 // makes the output folder an ES module scope without side effects.
 
-import { type Emitter, fileHeader } from "./emitter.js";
+import { type Emitter, fileHeader } from "../context.js";
 import { typeModules } from "./types.js";
 
 /**

@@ -18,7 +18,7 @@ export interface DocLineNode {
   offset: number;
 }
 
-/** A '##' documentation block, lines kept raw for generator/doc.ts. */
+/** A '##' documentation block, lines kept raw for generator/frontend/doc.ts. */
 export interface DocNode {
   kind: "doc";
   /** The opening line ('##', or '##' followed by junk, which doc.ts rejects). */

@@ -2,14 +2,14 @@
 // plus the wire-name form `execute`), and unions.ts: constructors of union values, one
 // per branch (`transactionAction.driveBackup({...})`).
 
-import { EnumType, type Module, ObjectType } from "../model.js";
-import { camelCase, isNamedType, propertyKey } from "../naming.js";
-import { PRINT_WIDTH } from "../printer.js";
-import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
-import { quote } from "./literal.js";
+import { EnumType, type Module, ObjectType } from "../../frontend/model.js";
+import { camelCase, isNamedType, propertyKey } from "../ts-names.js";
+import { PRINT_WIDTH } from "../print/layout.js";
+import { type EmitContext, type Emitter, fileHeader } from "../context.js";
+import { quote } from "../print/literal.js";
 import { importSpec, runtimeNames } from "./runtime.js";
 import { allExportedNames, argsRequired, argsType, LocalNames, returnType, stubs } from "./commands.js";
-import { memberDocLines, tsdoc } from "./tsdoc.js";
+import { memberDocLines, tsdoc } from "../print/tsdoc.js";
 import { Imports, moduleSlug } from "./types.js";
 
 /** `  name(params): ret {` as prettier prints a method head (params broken when too long). */

@@ -3,13 +3,13 @@
 // QmpValidationError. Also the helpers the client and server emitters share: which
 // commands and events are generated, their method names, TypeScript types and docs.
 
-import { ArrayType, BuiltinType, Command, EnumType, Event, type Definition, type Module, type Type } from "../model.js";
-import { camelCase, FIXED_NAMES, isNamedType, propertyKey } from "../naming.js";
-import { PRINT_WIDTH, fitOrBreak, printCall } from "../printer.js";
-import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
-import { quote } from "./literal.js";
+import { ArrayType, BuiltinType, Command, EnumType, Event, type Definition, type Module, type Type } from "../../frontend/model.js";
+import { camelCase, FIXED_NAMES, isNamedType, propertyKey } from "../ts-names.js";
+import { PRINT_WIDTH, fitOrBreak, printCall } from "../print/layout.js";
+import { type EmitContext, type Emitter, fileHeader } from "../context.js";
+import { quote } from "../print/literal.js";
 import { importSpec, runtimeNames } from "./runtime.js";
-import { definitionDocLines, tsdoc } from "./tsdoc.js";
+import { definitionDocLines, tsdoc } from "../print/tsdoc.js";
 import { Imports, isWide, moduleSlug, typeRef } from "./types.js";
 
 // ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@
 // instead.
 
 import { QapiError, type Diagnostics } from "./errors.js";
-import { cName } from "./names.js";
+import { cName } from "./c-names.js";
 import type { DefinitionExpr, ExprDict, TopExpr, Value } from "./parse.js";
 import type { SourceInfo } from "./source.js";
 

@@ -12,7 +12,7 @@ import {
   Event,
   ObjectType,
   type Schema,
-} from "./model.js";
+} from "../frontend/model.js";
 
 /** Words that cannot name a type or a binding in strict-mode TypeScript modules. */
 const RESERVED = new Set(

@@ -7,11 +7,11 @@ import { readFileSync, realpathSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadSchema } from "./check.js";
-import { dumpSchema } from "./dump.js";
-import type { GenerateOptions } from "./emit/emitter.js";
-import { QapiError, makeDiagnostics, type Diagnostics } from "./errors.js";
-import { nodeFileReader } from "./parse.js";
+import { loadSchema } from "../frontend/check.js";
+import { dumpSchema } from "../frontend/dump.js";
+import type { GenerateOptions } from "../backend/context.js";
+import { QapiError, makeDiagnostics, type Diagnostics } from "../frontend/errors.js";
+import { nodeFileReader } from "../frontend/parse.js";
 import { OutputError } from "./writer.js";
 
 export interface CliIO {
@@ -141,7 +141,7 @@ function printWarnings(diags: Diagnostics, io: CliIO, all: boolean): void {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
   return pkg.version;
 }
 
@@ -164,7 +164,7 @@ async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number
     defines: opts.defines === undefined ? undefined : new Set(opts.defines),
   };
   // The emitters are loaded only to generate (dump does not need them).
-  const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("./generate.js"), import("./writer.js")]);
+  const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("../backend/generate.js"), import("./writer.js")]);
   const files = generate(schema, options, displayPath(opts.schema, io.cwd));
   const dir = resolve(io.cwd, opts.output);
   if (opts.check) {

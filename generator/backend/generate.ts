@@ -1,9 +1,9 @@
 // Generation: run every emitter over the checked model. Output order is fixed and
 // paths are unique, so the same schema and options always give the same files.
 
-import type { EmitContext, Emitter, GenerateOptions, OutputFile } from "./emit/emitter.js";
-import type { Schema } from "./model.js";
-import { NameTable } from "./naming.js";
+import type { EmitContext, Emitter, GenerateOptions, OutputFile } from "./context.js";
+import type { Schema } from "../frontend/model.js";
+import { NameTable } from "./ts-names.js";
 import { emitRuntime } from "./emit/runtime.js";
 import { emitTypes } from "./emit/types.js";
 import { emitValidators } from "./emit/validators.js";

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import type { OutputFile } from "./emit/emitter.js";
+import type { OutputFile } from "../backend/context.js";
 
 /** Marks a directory as qapi-gen's own, so that replacing it never destroys user files. */
 export const MARKER = ".qapi-gen";

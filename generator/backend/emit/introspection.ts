@@ -28,10 +28,10 @@ import {
   type IfCond,
   ObjectType,
   type Type,
-} from "../model.js";
-import { docComment } from "../printer.js";
-import { type EmitContext, type Emitter, fileHeader } from "./emitter.js";
-import { expanded, type Literal, type LiteralObject, printLiteral } from "./literal.js";
+} from "../../frontend/model.js";
+import { docComment } from "../print/layout.js";
+import { type EmitContext, type Emitter, fileHeader } from "../context.js";
+import { expanded, type Literal, type LiteralObject, printLiteral } from "../print/literal.js";
 
 export interface SchemaInfoTree {
   name: string;
