@@ -2,7 +2,8 @@
 // output lives in one namespace (the index re-exports all modules), so names are
 // allocated once, up front, in a fixed order: schema type names first (they keep
 // their spelling when they can), then the names derived from them, then the fixed
-// names of the generated API. A clash gets a numeric suffix, deterministically.
+// names of the generated API and of the runtime it carries, then command functions
+// and union constructors. A clash gets a numeric suffix, deterministically.
 
 import {
   AlternateType,
@@ -13,6 +14,7 @@ import {
   ObjectType,
   type Schema,
 } from "../frontend/model.js";
+import { RUNTIME_FILES } from "./runtime-files.generated.js";
 
 /** Words that cannot name a type or a binding in strict-mode TypeScript modules. */
 const RESERVED = new Set(
@@ -51,16 +53,6 @@ export function camelCase(wire: string): string {
   return p.charAt(0).toLowerCase() + p.slice(1);
 }
 
-/** Is `name` usable as a property name without quotes? */
-export function isIdentifierName(name: string): boolean {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
-}
-
-/** A property key as prettier prints it: bare when it can be, else double-quoted. */
-export function propertyKey(name: string): string {
-  return isIdentifierName(name) ? name : JSON.stringify(name);
-}
-
 /** Kinds of names derived from a type, in allocation order. */
 export type DerivedKind = "values" | "validator" | "guard";
 
@@ -71,41 +63,29 @@ const DERIVED_SUFFIX: Record<DerivedKind, (base: string) => string> = {
 };
 
 /**
- * Fixed names of the generated API (maps, client, server, introspection). Emitters ask
- * for them through NameTable.fixed(); adding one here is how a new global name is made.
+ * Fixed names of the generated API. Emitters ask for them through
+ * NameTable.fixed(); adding one here is how a new global name is made.
  */
 export const FIXED_NAMES = [
+  "JsonValue",
   "Commands",
   "CommandName",
+  "commandInfo",
   "Events",
   "EventName",
-  "QmpClient",
-  "QmpTransport",
-  "QmpHandlers",
-  "QmpDispatcher",
-  "commandInfo",
   "eventInfo",
-  "schemaInfo",
-  "SchemaInfo",
-  "JsonValue",
-  "Problem",
-  "Validator",
-  "ValidationMode",
-  // stubs and introspection (commands.ts, client.ts, server.ts, introspection.ts)
-  "schemaConditions",
-  "QmpCommandInfo",
-  "QmpEventInfo",
-  "QmpError",
-  "QmpValidationError",
   "QmpEvent",
   "parseEvent",
-  "QmpCommandMessage",
-  "QmpResponse",
-  "QmpHandlerContext",
-  "QmpClientOptions",
-  "QmpDispatcherOptions",
+  "QmpClient",
+  "QmpHandlers",
+  "QmpDispatcher",
+  "schemaInfo",
+  "schemaConditions",
 ] as const;
 export type FixedName = (typeof FIXED_NAMES)[number];
+
+/** The public names of the runtime every output carries, as they are exported. */
+export const RUNTIME_NAMES: readonly string[] = RUNTIME_FILES.flatMap((f) => f.exports.map((e) => e.name));
 
 /** The identifiers of one generated output. */
 export class NameTable {
@@ -113,6 +93,8 @@ export class NameTable {
   private readonly typeNames = new Map<Definition, string>();
   private readonly derivedNames = new Map<string, string>();
   private readonly fixedNames = new Map<string, string>();
+  private readonly functionNames = new Map<Command, string>();
+  private readonly constructorNames = new Map<ObjectType, string>();
 
   constructor(schema: Schema) {
     const named = schema.entities.filter(isNamedType);
@@ -136,8 +118,17 @@ export class NameTable {
         this.derivedNames.set(`${kind}:${base}`, this.allocate(DERIVED_SUFFIX[kind](base)));
       }
     }
-    // Pass 4: the API's fixed names.
-    for (const f of FIXED_NAMES) this.fixedNames.set(f, this.allocate(f));
+    // Pass 4: the API's and the runtime's fixed names.
+    for (const f of [...FIXED_NAMES, ...RUNTIME_NAMES]) this.fixedNames.set(f, this.allocate(f));
+    // Pass 5: a function per command, a constructor object per union.
+    for (const e of schema.entities) {
+      if (e instanceof Command) this.functionNames.set(e, this.allocate(safeIdentifier(camelCase(e.name))));
+    }
+    for (const t of named) {
+      if (!(t instanceof ObjectType) || t.branches === undefined || !this.typeNames.has(t)) continue;
+      const n = this.type(t);
+      this.constructorNames.set(t, this.allocate(safeIdentifier(n.charAt(0).toLowerCase() + n.slice(1))));
+    }
   }
 
   private allocate(preferred: string): string {
@@ -164,8 +155,21 @@ export class NameTable {
     return name;
   }
 
-  fixed(name: FixedName): string {
-    return this.fixedNames.get(name) as string;
+  /** A fixed name of the API, or a public name of the runtime, as allocated. */
+  fixed(name: FixedName | string): string {
+    const n = this.fixedNames.get(name);
+    if (n === undefined) throw new Error(`no fixed name ${name}`);
+    return n;
+  }
+
+  /** The standalone function of a command. */
+  command(c: Command): string {
+    return this.functionNames.get(c) as string;
+  }
+
+  /** The object of constructors of a union's values. */
+  unionConstructors(t: ObjectType): string {
+    return this.constructorNames.get(t) as string;
   }
 }
 

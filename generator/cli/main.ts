@@ -5,11 +5,11 @@
 
 import { readFileSync, realpathSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { isAbsolute, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSchema } from "../frontend/check.js";
 import { dumpSchema } from "../frontend/dump.js";
-import type { GenerateOptions } from "../backend/context.js";
+import { DEFAULT_OPTIONS, GenerateOptionsError, OUTPUTS, type GenerateOptions, type OutputKind } from "../backend/context.js";
 import { QapiError, makeDiagnostics, type Diagnostics } from "../frontend/errors.js";
 import { nodeFileReader } from "../frontend/parse.js";
 import { OutputError } from "./writer.js";
@@ -52,6 +52,7 @@ interface Options {
   check: boolean;
   int64: "number" | "bigint";
   defines: string[] | undefined;
+  format: { -readonly [K in "target" | "moduleFormat" | "importExtension" | "emit" | "commands" | "events"]?: GenerateOptions[K] };
 }
 
 function parseArgs(argv: string[]): Options | "help" | "version" {
@@ -65,6 +66,7 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
     check: false,
     int64: "number",
     defines: undefined,
+    format: {},
   };
   if (args[0] === "dump" || args[0] === "generate") opts.command = args.shift() as Options["command"];
   const positional: string[] = [];
@@ -113,6 +115,43 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
         opts.int64 = v;
         break;
       }
+      case "--target": {
+        generateOnly();
+        const v = value(flag, inline);
+        if (v !== "ts" && v !== "js") throw new UsageError(`--target takes 'ts' or 'js', not '${v}'`);
+        opts.format.target = v;
+        break;
+      }
+      case "--module-format": {
+        generateOnly();
+        const v = value(flag, inline);
+        if (v !== "package" && v !== "extension") throw new UsageError(`--module-format takes 'package' or 'extension', not '${v}'`);
+        opts.format.moduleFormat = v;
+        break;
+      }
+      case "--import-extension": {
+        generateOnly();
+        const v = value(flag, inline);
+        if (v !== "js" && v !== "ts" && v !== "none") throw new UsageError(`--import-extension takes 'js', 'ts' or 'none', not '${v}'`);
+        opts.format.importExtension = v;
+        break;
+      }
+      case "--emit": {
+        generateOnly();
+        const list = value(flag, inline).split(",");
+        const bad = list.filter((x) => !(OUTPUTS as readonly string[]).includes(x));
+        if (bad.length > 0) throw new UsageError(`--emit takes a list of ${OUTPUTS.join(", ")}; not '${bad.join(",")}'`);
+        opts.format.emit = new Set(list as OutputKind[]);
+        break;
+      }
+      case "--commands":
+      case "--events": {
+        generateOnly();
+        const list = value(flag, inline).split(",").filter((x) => x !== "");
+        if (flag === "--commands") opts.format.commands = list;
+        else opts.format.events = list;
+        break;
+      }
       case "--define": {
         generateOnly();
         const v = value(flag, inline);
@@ -145,11 +184,9 @@ function version(): string {
   return pkg.version;
 }
 
-/** The schema path for file headers: relative to the working directory, '/'-separated. */
-function displayPath(schema: string, cwd: string): string {
-  const abs = resolve(cwd, schema);
-  const rel = relative(cwd, abs);
-  return (rel.startsWith("..") || isAbsolute(rel) ? abs : rel).split("\\").join("/");
+/** The schema path for file headers: relative to the output folder, '/'-separated, whatever the working directory. */
+function headerPath(schema: string, outDir: string, cwd: string): string {
+  return relative(outDir, resolve(cwd, schema)).split("\\").join("/");
 }
 
 async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number> {
@@ -160,13 +197,15 @@ async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number
     return 0;
   }
   const options: GenerateOptions = {
+    ...DEFAULT_OPTIONS,
+    ...opts.format,
     int64: opts.int64,
     defines: opts.defines === undefined ? undefined : new Set(opts.defines),
   };
   // The emitters are loaded only to generate (dump does not need them).
   const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("../backend/generate.js"), import("./writer.js")]);
-  const files = generate(schema, options, displayPath(opts.schema, io.cwd));
   const dir = resolve(io.cwd, opts.output);
+  const files = generate(schema, options, headerPath(opts.schema, dir, io.cwd));
   if (opts.check) {
     const differ = diffOutput(dir, files);
     if (differ.length === 0) return 0;
@@ -203,6 +242,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       printWarnings(diags, io, opts.allWarnings);
       io.stderr(`${err.format()}\n`);
       return 1;
+    }
+    if (err instanceof GenerateOptionsError) {
+      io.stderr(`qapi-gen: ${err.message}\n`);
+      return 2;
     }
     if (err instanceof OutputError) {
       io.stderr(`qapi-gen: ${err.message}\n`);

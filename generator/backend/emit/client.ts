@@ -1,292 +1,213 @@
-// client.ts of the output: QmpTransport and QmpClient (one typed method per command,
-// plus the wire-name form `execute`), and unions.ts: constructors of union values, one
-// per branch (`transactionAction.driveBackup({...})`).
+// client: QmpClient, one typed method per command (the standalone functions of
+// calls/, bound to a transport and to the client's defaults), `execute` by wire name,
+// and typed events from a transport that delivers them. unions: constructors of
+// union values, one per branch (`transactionAction.driveBackup({...})`).
 
-import { EnumType, type Module, ObjectType } from "../../frontend/model.js";
-import { camelCase, isNamedType, propertyKey } from "../ts-names.js";
-import { PRINT_WIDTH } from "../print/layout.js";
-import { type EmitContext, type Emitter, fileHeader } from "../context.js";
-import { quote } from "../print/literal.js";
-import { importSpec, runtimeNames } from "./runtime.js";
-import { allExportedNames, argsRequired, argsType, LocalNames, returnType, stubs } from "./commands.js";
+import { EnumType, ObjectType } from "../../frontend/model.js";
+import { type EmitContext, type Emitter, LocalNames } from "../context.js";
+import { camelCase } from "../ts-names.js";
+import { type Doc, hardline, indent, join, ref, typeOnly } from "../print/doc.js";
+import { GeneratedFile } from "../print/file.js";
+import { type Param, call, cast, conditionalType, declaration, key, method, object, returnStatement, str, typeArgs } from "../print/ts.js";
 import { memberDocLines, tsdoc } from "../print/tsdoc.js";
-import { Imports, moduleSlug } from "./types.js";
+import { callBody, callParams, returnType } from "./commands.js";
+import { typeRef } from "./types.js";
 
-/** `  name(params): ret {` as prettier prints a method head (params broken when too long). */
-export function methodHead(indent: string, name: string, params: readonly string[], ret: string): string {
-  const flat = `${indent}${name}(${params.join(", ")})${ret} {`;
-  if (flat.length <= PRINT_WIDTH && !flat.includes("\n")) return flat;
-  return `${indent}${name}(\n${params.map((p) => `${indent}  ${p},\n`).join("")}${indent})${ret} {`;
+/** A class body: members separated by blank lines. */
+function classBody(members: readonly Doc[]): Doc {
+  return ["{", indent([hardline, join([hardline, hardline], members)]), hardline, "}"];
 }
 
-export const emitClient: Emitter = (ctx) => {
+function clientFile(ctx: EmitContext): GeneratedFile {
+  const file = new GeneratedFile("client", "Typed QMP client: one method per command, typed events.", ctx.options);
   const n = ctx.names;
-  const rt = runtimeNames(ctx);
-  const Commands = n.fixed("Commands");
-  const CommandName = n.fixed("CommandName");
-  const commandInfo = n.fixed("commandInfo");
-  const QmpValidationError = n.fixed("QmpValidationError");
   const QmpClient = n.fixed("QmpClient");
-  const QmpTransport = n.fixed("QmpTransport");
-  const QmpClientOptions = n.fixed("QmpClientOptions");
-  const big = ctx.options.int64 === "bigint";
-  const types = new Imports();
-  const values = new Imports();
-  types.add("./commands.js", importSpec("Commands", Commands));
-  types.add("./commands.js", importSpec("CommandName", CommandName));
-  types.add("./runtime.js", importSpec("Validator", rt.Validator));
-  values.add("./commands.js", importSpec("commandInfo", commandInfo));
-  values.add("./commands.js", importSpec("QmpValidationError", QmpValidationError));
+  const Commands = ref(ctx.sym.generated("Commands"), true);
+  const CommandName = ref(ctx.sym.generated("CommandName"), true);
+  const Events = ref(ctx.sym.generated("Events"), true);
+  const EventName = ref(ctx.sym.generated("EventName"), true);
+  const QmpEvent = ref(ctx.sym.generated("QmpEvent"), true);
+  const transportType = ref(ctx.sym.runtime("QmpTransport"), true);
+  const optionsType = ref(ctx.sym.runtime("QmpClientOptions"), true);
+  const oobOptions = ref(ctx.sym.runtime("QmpOobCallOptions"), true);
+  const rt = (file: string, name: string): Doc => ref(ctx.sym.internal(file, name));
+  const code: Doc[] = [];
+  const declared: Doc[] = [];
+  const both = (d: Doc, decl: Doc, doc: Doc = ""): void => {
+    code.push([doc, d]);
+    declared.push([doc, decl]);
+  };
+  both(typeOnly(["readonly transport: ", transportType, ";"]), ["readonly transport: ", transportType, ";"]);
+  both(typeOnly(["readonly options: ", optionsType, ";"]), ["readonly options: ", optionsType, ";"]);
+  const ctorParams: Param[] = [
+    { name: "transport", type: transportType },
+    { name: "options", type: optionsType, default: "{}" },
+  ];
+  both(method("constructor", ctorParams, undefined, ["this.transport = transport;", "this.options = options;"]), method("constructor", ctorParams, undefined, undefined));
 
-  let methods = "";
-  for (const c of stubs(ctx).commands) {
-    const req = argsRequired(c.cmd);
-    const ret = returnType(ctx, types, c.cmd);
-    const params: string[] = [];
-    if (req !== "none") params.push(`args${req === "optional" ? "?" : ""}: ${argsType(ctx, types, c.cmd)}`);
-    params.push("options?: object");
-    methods += "\n";
-    methods += tsdoc(c.doc, "  ");
-    methods += `${methodHead("  ", c.method, params, `: Promise<${ret}>`)}\n`;
-    const a = req === "none" ? "undefined" : "args";
-    const line = `    return $call(this, ${quote(c.cmd.name)}, ${a}, options);`;
-    methods +=
-      line.length <= PRINT_WIDTH
-        ? `${line}\n`
-        : `    return $call(\n      this,\n      ${quote(c.cmd.name)},\n      ${a},\n      options,\n    );\n`;
-    methods += "  }\n";
+  // execute: by wire name, with the types of the command map
+  const argsOf = [Commands, '[K]["args"]'];
+  const rest: Param = {
+    name: "...rest",
+    type: conditionalType("{}", argsOf, ["[args?: ", argsOf, ", options?: ", oobOptions, "]"], ["[args: ", argsOf, ", options?: ", oobOptions, "]"]),
+  };
+  const execParams: Param[] = [{ name: "command", type: "K" }, rest];
+  const execRet = ["Promise<", Commands, '[K]["returns"]>'];
+  const tp = typeOnly(["<K extends ", CommandName, ">"]);
+  const table = ref(ctx.sym.generated("commandInfo"));
+  const execBody = [returnStatement(cast(call(rt("client", "$call"), ["this.transport", [table, "[command]"], "rest[0]", "rest[1]", "this.options"]), execRet))];
+  both(
+    method("execute", execParams, execRet, execBody, { typeParams: tp }),
+    method("execute", execParams, execRet, undefined, { typeParams: ["<K extends ", CommandName, ">"] }),
+    tsdoc(["Executes a command by its wire name, with the same types and checks as its method."]),
+  );
+
+  // events
+  const parse = ref(ctx.sym.generated("parseEvent"));
+  const eventOf = ["Extract<", QmpEvent, ", { event: K }>"];
+  const onParams: Param[] = [
+    { name: "name", type: "K" },
+    { name: "listener", type: ["(data: ", Events, "[K], event: ", eventOf, ") => void"] },
+  ];
+  const source = call(rt("events", "$eventSource"), ["this.transport"]);
+  const typed = ref(ctx.sym.runtime("QmpTypedEvent"), true);
+  const deliver = ["(data: unknown, event: ", typed, ") => void"];
+  const onBody = [
+    declaration("const", "deliver", undefined, cast("listener", deliver)),
+    returnStatement(call(rt("events", "$listen"), [source, parse, "name", "deliver", "this.options.onInvalidEvent"])),
+  ];
+  const onTp = ["<K extends ", EventName, ">"];
+  both(
+    method("on", onParams, "() => void", onBody, { typeParams: typeOnly(onTp) }),
+    method("on", onParams, "() => void", undefined, { typeParams: onTp }),
+    tsdoc([
+      "Listens to the events named `name`, their data validated (compatible mode) and",
+      "typed; returns the function that stops listening. Needs a transport that",
+      "delivers events (QmpConnection does). Events whose data fails validation go to",
+      "`options.onInvalidEvent`.",
+    ]),
+  );
+  const waitOptions = ref(ctx.sym.runtime("QmpWaitOptions"), true);
+  const waitParams: Param[] = [
+    { name: "name", type: "K" },
+    { name: "options", type: [waitOptions, "<", Events, "[K]>"], default: "{}" },
+  ];
+  const waitRet = ["Promise<", eventOf, ">"];
+  const waitBody = [
+    declaration("const", "wait", undefined, call(rt("events", "$waitFor"), [source, parse, "name", cast("options", [waitOptions, "<unknown>"])])),
+    returnStatement(cast("wait", waitRet)),
+  ];
+  both(
+    method("waitForEvent", waitParams, waitRet, waitBody, { typeParams: typeOnly(onTp) }),
+    method("waitForEvent", waitParams, waitRet, undefined, { typeParams: onTp }),
+    tsdoc(["The next event named `name` whose data `options.match` accepts (any, by default)."]),
+  );
+
+  for (const c of ctx.commands) {
+    const params = callParams(ctx, c);
+    const ret = ["Promise", typeArgs([returnType(ctx, c.cmd)])];
+    both(method(c.method, params, ret, [callBody(ctx, c, "this.transport", "this.options")]), method(c.method, params, ret, undefined), tsdoc(c.doc));
   }
 
-  const argsOf = `${Commands}[K]["args"]`;
-  let out = fileHeader(ctx, "Typed QMP client: one method per command.");
-  out += "\n";
-  out += types.print(true);
-  out += values.print(false);
-  out += `
-${tsdoc([
-  `What a {@link ${QmpClient}} sends commands through: anything that executes a QMP`,
-  "command and resolves with its `return` value (rejecting on an error response),",
-  "such as qapi-gen's QmpConnection. `options` (a client method's last argument) is",
-  "passed through unchanged, e.g. `{ timeout, signal, oob }`.",
-  "",
-  "For commands with `successResponse: false` in `commandInfo` (e.g. the guest",
-  "agent's `guest-shutdown`), QEMU sends no response on success: the client adds",
-  "`expectResponse: false` to `options`, and the transport should resolve once the",
-  "command is sent (QmpConnection does; an error response arriving later cannot",
-  "be matched to the call).",
-])}export interface ${QmpTransport} {
-  execute(command: string, args?: object, options?: object): Promise<unknown>;
+  const doc = tsdoc([
+    `A typed QMP client over any {@link ${n.fixed("QmpTransport")}}.`,
+    "",
+    "```ts",
+    `const qmp = new ${QmpClient}(connection);`,
+    "await qmp.transaction({ actions: [transactionAction.abort()] });",
+    'const status = await qmp.execute("query-status");',
+    'qmp.on("JOB_STATUS_CHANGE", (data) => console.log(data.status));',
+    "```",
+    "",
+    "Each command has a method (its name in camelCase; `execute` takes the wire",
+    "name) that validates the arguments strictly before sending and the return",
+    "value in compatible mode, and resolves with the typed return value",
+    "(`undefined` for commands that return nothing). Validation failures throw",
+    `{@link ${n.fixed("QmpValidationError")}}; error responses reject as the transport rejects.`,
+    "Each method is also a standalone function (calls/), which bundles alone.",
+  ]);
+  file.add(["export class ", QmpClient, " ", classBody(code)], ["export declare class ", QmpClient, " ", classBody(declared)], doc);
+  return file;
 }
 
-${tsdoc([
-  `Options of a {@link ${QmpClient}}.`,
-  "",
-  "- `validateArguments` (default true): check arguments strictly, as QEMU",
-  `  will, before sending; invalid ones throw {@link ${QmpValidationError}} and`,
-  "  nothing is sent.",
-  "- `validateReturns` (default true): check return values in compatible mode",
-  "  (members and enumeration values a newer QEMU added are accepted); an",
-  `  invalid one throws {@link ${QmpValidationError}} (kind "return") with the`,
-  "  problems.",
-])}export interface ${QmpClientOptions} {
-  readonly validateArguments?: boolean;
-  readonly validateReturns?: boolean;
+/** The TypeScript type of union `t`'s branch `name`: `Extract<U, { tag: "name" }>`. */
+function branchType(ctx: EmitContext, t: ObjectType, name: string): Doc {
+  const tag = (t.branches as NonNullable<ObjectType["branches"]>).tagName;
+  return ["Extract", typeArgs([ref(ctx.sym.type(t), true), ["{ ", key(tag), ": ", str(name), " }"]])];
 }
 
-const $hasOwn = Object.prototype.hasOwnProperty;
-
-interface $Info {
-  readonly args: ${rt.Validator}<unknown> | undefined;
-  readonly returns: ${rt.Validator}<unknown> | undefined;
-  readonly successResponse: boolean;
-  readonly gen: boolean;
-}
-
-async function $call(
-  client: ${QmpClient},
-  command: string,
-  args: object | undefined,
-  options: object | undefined,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<any> {
-  const table = ${commandInfo} as { readonly [key: string]: $Info | undefined };
-  const info = $hasOwn.call(table, command) ? table[command] : undefined;
-  if (info !== undefined && client.options.validateArguments !== false) {
-    const v = info.args;
-    const mode = info.gen ? "strict" : "compatible";
-    const problems =
-      v !== undefined
-        ? v.problems(args ?? {}, mode)
-        : Object.entries(args ?? {})
-            .filter(([, x]) => x !== undefined)
-            .map(([k]) => ({
-              path: k,
-              message: \`Parameter '\${k}' is unexpected\`,
-            }));
-    if (problems.length > 0) {
-      throw new ${QmpValidationError}("arguments", command, problems);
+/** unions: per union type, an object of constructors, one per branch. */
+function unionsFile(ctx: EmitContext): GeneratedFile {
+  const file = new GeneratedFile("unions", "Constructors of union values, one per branch.", ctx.options);
+  for (const m of ctx.modules) {
+    for (const t of m.types) {
+      if (!(t instanceof ObjectType) || t.branches === undefined) continue;
+      unionConstructors(ctx, file, t);
     }
   }
-  const t = client.transport;
-  if (info !== undefined && !info.successResponse) {
-    await t.execute(command, args, { ...options, expectResponse: false });
-    return undefined;
-  }
-  ${big ? "const raw" : "const result"} = await (options !== undefined
-    ? t.execute(command, args, options)
-    : args !== undefined
-      ? t.execute(command, args)
-      : t.execute(command));
-  if (info === undefined) return ${big ? "raw" : "result"};
-  const r = info.returns;
-  if (r === undefined) return undefined;${
-    big
-      ? `
-  // 64-bit integers as bigint, in place, before validation
-  const result = r.fromJson(raw);`
-      : ""
-  }
-  if (client.options.validateReturns !== false) {
-    const problems = r.problems(result, "compatible");
-    if (problems.length > 0) {
-      throw new ${QmpValidationError}("return", command, problems);
-    }
-  }
-  return result;
+  return file;
 }
 
-${tsdoc([
-  "A typed QMP client over any {@link " + QmpTransport + "}.",
-  "",
-  "```ts",
-  `const qmp = new ${QmpClient}(connection);`,
-  "await qmp.transaction({ actions: [transactionAction.abort()] });",
-  'const status = await qmp.execute("query-status");',
-  "```",
-  "",
-  "Each command has a method (its name in camelCase; `execute` takes the wire",
-  "name) that validates the arguments strictly before sending and the return",
-  "value in compatible mode, and resolves with the typed return value",
-  "(`undefined` for commands that return nothing). Validation failures throw",
-  `{@link ${QmpValidationError}}; error responses reject as the transport rejects.`,
-])}export class ${QmpClient} {
-  constructor(
-    readonly transport: ${QmpTransport},
-    readonly options: ${QmpClientOptions} = {},
-  ) {}
-
-  /** Executes a command by its wire name, with the same types and checks as its method. */
-  execute<K extends ${CommandName}>(
-    command: K,
-    ...rest: {} extends ${argsOf}
-      ? [args?: ${argsOf}, options?: object]
-      : [args: ${argsOf}, options?: object]
-  ): Promise<${Commands}[K]["returns"]> {
-    return $call(this, command, rest[0], rest[1]);
-  }
-${methods}}
-`;
-  return [{ path: "client.ts", content: out }, emitUnions(ctx)];
-};
-
-/** unions.ts: per union type, an object of constructors, one per branch. */
-function emitUnions(ctx: EmitContext): { path: string; content: string } {
-  const n = ctx.names;
-  const exported = new LocalNames(allExportedNames(ctx));
-  const types = new Imports();
-  const parts: string[] = [];
-  const firstExample: string[] = [];
-  let usesBranch = false;
-  for (const mod of ctx.schema.modules) {
-    for (const t of mod.entities) {
-      if (!(t instanceof ObjectType) || t.branches === undefined || !isNamedType(t) || !ctx.enabled(t.ifcond)) continue;
-      const uName = n.type(t);
-      const objName = exported.allocate(uName.charAt(0).toLowerCase() + uName.slice(1));
-      const tag = t.branches.tagMember;
-      const tagKey = propertyKey(tag.name);
-      const tagEnum = tag.type instanceof EnumType ? tag.type : undefined;
-      const baseOthers = t.members.filter((m) => m !== tag && ctx.enabled(m.ifcond));
-      const variants = t.branches.variants.filter((v) => ctx.enabled(v.ifcond));
-      const wrapped =
-        baseOthers.length === 0 &&
-        variants.every((v) => {
-          const vt = v.type as ObjectType;
-          if (vt.name === "q_empty") return true;
-          const ms = vt.members.filter((m) => ctx.enabled(m.ifcond));
-          return vt.branches === undefined && ms.length === 1 && ms[0]?.name === "data" && !ms[0].optional;
-        });
-      const fileOf = (x: ObjectType): string => {
-        types.add(`./types/${moduleSlug(ctx.schema, x.module as Module)}.js`, n.type(x));
-        return n.type(x);
-      };
-      fileOf(t);
-      const methods = new LocalNames(["__proto__"]);
-      let body = "";
-      variants.forEach((v, i) => {
-        const vt = v.type as ObjectType;
-        const method = methods.allocate(camelCase(v.name));
-        const lit = quote(v.name);
-        const docLines = [`Branch ${quote(v.name)} of {@link ${uName}}.`];
-        const em = tagEnum?.members.find((m) => m.name === v.name);
-        if (em !== undefined) {
-          const more = memberDocLines(ctx, em, tagEnum?.doc);
-          if (more.length > 0) docLines.push("", ...more);
-        }
-        let param: string | undefined;
-        let value: string;
-        if (vt.name === "q_empty" && baseOthers.length === 0) {
-          value = `{ ${tagKey}: ${lit} as const }`;
-        } else if (wrapped && vt.name !== "q_empty") {
-          const dataMember = vt.members.find((m) => m.name === "data");
-          const dt = dataMember?.type;
-          const allOptional =
-            dt instanceof ObjectType && dt.branches === undefined && dt.members.every((m) => m.optional);
-          param = `data: ${fileOf(vt)}["data"]${allOptional ? " = {}" : ""}`;
-          value = `{ ${tagKey}: ${lit} as const, data }`;
-          if (firstExample.length === 0) firstExample.push(`${objName}.${method}({ ... })`);
-        } else {
-          const ms = [...baseOthers, ...(vt.name === "q_empty" ? [] : vt.members.filter((m) => ctx.enabled(m.ifcond)))];
-          const allOptional = ms.every((m) => m.optional) && vt.branches === undefined;
-          const targs = [uName, quote(tag.name), lit];
-          const dflt = allOptional ? " = {}" : "";
-          const flatParam = `members: $Branch<${targs.join(", ")}>${dflt}`;
-          param =
-            `    ${flatParam},`.length <= PRINT_WIDTH
-              ? flatParam
-              : `members: $Branch<\n${targs.map((a) => `      ${a}`).join(",\n")}\n    >${dflt}`;
-          value = `{ ...members, ${tagKey}: ${lit} as const }`;
-          usesBranch = true;
-        }
-        if (i > 0) body += "\n";
-        body += tsdoc(docLines, "  ");
-        body += `${methodHead("  ", method, param === undefined ? [] : [param], "")}\n`;
-        const ret = `    return ${value};`;
-        body += ret.length <= PRINT_WIDTH ? `${ret}\n` : `    return {\n${value.slice(2, -2).split(", ").map((p) => `      ${p},\n`).join("")}    };\n`;
-        body += "  },\n";
-      });
-      const doc = [
-        `Constructors of {@link ${uName}} values, one per branch (named after the`,
-        `branch in camelCase): each sets the discriminator \`${tag.name}\` and returns the branch's type.`,
-      ];
-      if (wrapped) doc.push("Each takes the branch's `data`.");
-      else doc.push("Each takes the other members.");
-      parts.push(`${tsdoc(doc)}export const ${objName} = {\n${body}};\n`);
+function unionConstructors(ctx: EmitContext, file: GeneratedFile, t: ObjectType): void {
+  const branches = t.branches as NonNullable<ObjectType["branches"]>;
+  const uName = ctx.names.type(t);
+  const tag = branches.tagMember;
+  const tagKey = key(tag.name);
+  const tagEnum = tag.type instanceof EnumType ? tag.type : undefined;
+  const baseOthers = t.members.filter((m) => m !== tag && ctx.enabled(m.ifcond));
+  const variants = branches.variants.filter((v) => ctx.enabled(v.ifcond));
+  // Every branch wraps its members in `data` (QEMU's "simple union" pattern): take the data.
+  const wrapped =
+    baseOthers.length === 0 &&
+    variants.every((v) => {
+      const vt = v.type as ObjectType;
+      if (vt.name === "q_empty") return true;
+      const ms = vt.members.filter((x) => ctx.enabled(x.ifcond));
+      return vt.branches === undefined && ms.length === 1 && ms[0]?.name === "data" && !ms[0].optional;
+    });
+  const methods = new LocalNames(["__proto__"]);
+  const code: Doc[] = [];
+  const declared: Doc[] = [];
+  for (const v of variants) {
+    const vt = v.type as ObjectType;
+    const name = methods.allocate(camelCase(v.name));
+    const docLines = [`Branch ${str(v.name)} of {@link ${uName}}.`];
+    const em = tagEnum?.members.find((x) => x.name === v.name);
+    if (em !== undefined) {
+      const more = memberDocLines(ctx, em, tagEnum?.doc);
+      if (more.length > 0) docLines.push("", ...more);
     }
+    const ret = branchType(ctx, t, v.name);
+    let params: Param[] = [];
+    let value: Doc;
+    if (vt.name === "q_empty" && baseOthers.length === 0) {
+      value = object([[tagKey, ": ", str(v.name)]]);
+    } else if (wrapped && vt.name !== "q_empty") {
+      const dt = vt.members.find((x) => x.name === "data")?.type;
+      const allOptional = dt instanceof ObjectType && dt.branches === undefined && dt.members.every((x) => x.optional);
+      params = [{ name: "data", type: [typeRef(ctx, vt), '["data"]'], ...(allOptional ? { default: "{}" } : {}) }];
+      value = object([[tagKey, ": ", str(v.name)], "data"]);
+    } else {
+      const ms = [...baseOthers, ...(vt.name === "q_empty" ? [] : vt.members.filter((x) => ctx.enabled(x.ifcond)))];
+      const allOptional = ms.every((x) => x.optional) && vt.branches === undefined;
+      const omit = ref(ctx.sym.runtime("QmpOmit"), true);
+      params = [{ name: "members", type: [omit, typeArgs([ret, str(tag.name)])], ...(allOptional ? { default: "{}" } : {}) }];
+      value = object(["...members", [tagKey, ": ", str(v.name)]]);
+    }
+    const doc = tsdoc(docLines);
+    code.push([doc, method(name, params, ret, [returnStatement(value)])]);
+    declared.push([doc, method(name, params, ret, undefined)]);
   }
-  let out = fileHeader(ctx, "Constructors of union values, one per branch.");
-  out += "\n";
-  const imports = types.print(true);
-  out += imports;
-  if (usesBranch) {
-    out += `\n${tsdoc([
-      "The members of branch `V` of union `U` (discriminated by `T`), without the discriminator.",
-    ])}export type $Branch<U, T extends string, V extends string> = Omit<
-  Extract<U, { [K in T]: V }>,
-  T
->;\n`;
-  }
-  if (parts.length === 0) out += "export {};\n";
-  else out += `\n${parts.join("\n")}`;
-  return { path: "unions.ts", content: out };
+  const obj = ctx.names.unionConstructors(t);
+  const lines = [
+    `Constructors of {@link ${uName}} values, one per branch (named after the`,
+    `branch in camelCase): each sets the discriminator \`${tag.name}\` and returns the branch's type.`,
+    wrapped ? "Each takes the branch's `data`." : "Each takes the other members.",
+  ];
+  const body: Doc = code.length === 0 ? "{}" : ["{", indent([hardline, join([",", hardline, hardline], code), ","]), hardline, "}"];
+  const declBody: Doc = declared.length === 0 ? "{}" : ["{", indent([hardline, join([hardline, hardline], declared)]), hardline, "}"];
+  file.add(["export const ", obj, " = ", body, ";"], ["export declare const ", obj, ": ", declBody, ";"], tsdoc(lines));
 }
 
+export const emitClient: Emitter = (ctx) =>
+  ctx.outputs.has("client") ? [clientFile(ctx), unionsFile(ctx)].flatMap((f) => f.print(ctx.schemaPath)) : [];

@@ -29,9 +29,12 @@ import {
   ObjectType,
   type Type,
 } from "../../frontend/model.js";
-import { docComment } from "../print/layout.js";
-import { type EmitContext, type Emitter, fileHeader } from "../context.js";
-import { expanded, type Literal, type LiteralObject, printLiteral } from "../print/literal.js";
+import type { EmitContext, Emitter } from "../context.js";
+import { ref } from "../print/doc.js";
+import { GeneratedFile } from "../print/file.js";
+import { expanded, type Literal, type LiteralObject, literal } from "../print/literal.js";
+import { declaration } from "../print/ts.js";
+import { tsdoc } from "../print/tsdoc.js";
 
 export interface SchemaInfoTree {
   name: string;
@@ -74,14 +77,14 @@ export function introspect(ctx: EmitContext): { trees: SchemaInfoTree[]; conditi
 
   for (const mod of schema.modules) {
     for (const e of mod.entities) {
-      if (e instanceof Command && ctx.enabled(e.ifcond)) {
+      if (e instanceof Command && ctx.included(e)) {
         cond(e.name, e.ifcond);
         tree(e.name, "command", e.features, {
           "arg-type": useType(e.argType ?? empty),
           "ret-type": useType(e.retType ?? empty),
           "allow-oob": e.allowOob ? true : undefined,
         });
-      } else if (e instanceof Event && ctx.enabled(e.ifcond)) {
+      } else if (e instanceof Event && ctx.included(e)) {
         cond(e.name, e.ifcond);
         tree(e.name, "event", e.features, { "arg-type": useType(e.argType ?? empty) });
       }
@@ -142,122 +145,44 @@ export function introspect(ctx: EmitContext): { trees: SchemaInfoTree[]; conditi
   return { trees, conditions };
 }
 
-const SCHEMA_INFO_TYPE = (name: string): string => `export type ${name} =
-  | {
-      readonly name: string;
-      readonly "meta-type": "builtin";
-      readonly features?: readonly string[];
-      readonly "json-type":
-        | "string"
-        | "number"
-        | "int"
-        | "boolean"
-        | "null"
-        | "object"
-        | "array"
-        | "value";
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "enum";
-      readonly features?: readonly string[];
-      readonly members: readonly {
-        readonly name: string;
-        readonly features?: readonly string[];
-      }[];
-      /** The values again (deprecated in QEMU's schema, still sent). */
-      readonly values: readonly string[];
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "array";
-      readonly features?: readonly string[];
-      readonly "element-type": string;
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "object";
-      readonly features?: readonly string[];
-      /** All members, base members included; \`default\` present means optional. */
-      readonly members: readonly {
-        readonly name: string;
-        readonly type: string;
-        readonly default?: unknown;
-        readonly features?: readonly string[];
-      }[];
-      /** Unions only: the discriminator member. */
-      readonly tag?: string;
-      /** Unions only: the type providing each case's variant members. */
-      readonly variants?: readonly {
-        readonly case: string;
-        readonly type: string;
-      }[];
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "alternate";
-      readonly features?: readonly string[];
-      readonly members: readonly { readonly type: string }[];
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "command";
-      readonly features?: readonly string[];
-      readonly "arg-type": string;
-      readonly "ret-type": string;
-      readonly "allow-oob"?: boolean;
-    }
-  | {
-      readonly name: string;
-      readonly "meta-type": "event";
-      readonly features?: readonly string[];
-      readonly "arg-type": string;
-    };
-`;
-
 export const emitIntrospection: Emitter = (ctx) => {
+  if (!ctx.outputs.has("introspection")) return [];
   const { trees, conditions } = introspect(ctx);
-  const SchemaInfo = ctx.names.fixed("SchemaInfo");
+  const file = new GeneratedFile("introspection", "QMP introspection: what query-qmp-schema returns for this schema.", ctx.options);
+  const SchemaInfo = ref(ctx.sym.runtime("SchemaInfo"), true);
   const schemaInfo = ctx.names.fixed("schemaInfo");
   const schemaConditions = ctx.names.fixed("schemaConditions");
-  let out = fileHeader(ctx, "QMP introspection: what query-qmp-schema returns for this schema.");
-  out += "\n";
-  out += docComment([
-    "One entry of `query-qmp-schema`'s reply (QAPI type SchemaInfo), discriminated by",
-    "`meta-type`. Names of types are references between entries; commands and events",
-    "are found by name.",
-  ]);
-  out += SCHEMA_INFO_TYPE(SchemaInfo);
-  out += "\n";
-  out += docComment([
-    "The SchemaInfo list `query-qmp-schema` returns for the schema this was generated",
-    "from: commands and events in schema order, then the types they reach in order of",
-    "first use, as QEMU computes it.",
-    "",
-    "Difference from a live QEMU: QEMU masks the names of non-built-in types as numbers",
-    '("42"); here they keep their schema names (implicit types included: `q_empty`,',
-    "`q_obj_NAME-arg`, `[ELEMENT]` for arrays). Compare with a live reply by structure:",
-    "start at commands and events (same names), follow `arg-type`, `ret-type`, member and",
-    "element types; member names, enum values, tags, cases and features are unmasked on",
-    "both sides.",
-    ...(ctx.options.defines === undefined
-      ? ["", `All conditional parts are included; \`${schemaConditions}\` lists their conditions.`]
-      : ["", "Generated with --define: parts whose condition is false are left out."]),
-  ]);
-  out += `export const ${schemaInfo}: readonly ${SchemaInfo}[] = ${printLiteral(trees, "", 0, 1)};\n`;
-  out += "\n";
-  out += docComment([
-    "The `if` conditions of conditional parts of {@link " + schemaInfo + "}, keyed by entity name",
-    "(`NAME`) or member, enum value, branch or alternative (`NAME.MEMBER`). A live QEMU",
-    "built without a condition lacks the part. Empty when generated with --define.",
-  ]);
+  const infoType = ["readonly ", SchemaInfo, "[]"];
+  file.add(
+    declaration("const", schemaInfo, infoType, literal(trees), { exported: true }),
+    ["export declare const ", schemaInfo, ": ", infoType, ";"],
+    tsdoc([
+      "The SchemaInfo list `query-qmp-schema` returns for the schema this was generated",
+      "from: commands and events in schema order, then the types they reach in order of",
+      "first use, as QEMU computes it.",
+      "",
+      "Difference from a live QEMU: QEMU masks the names of non-built-in types as numbers",
+      '("42"); here they keep their schema names (implicit types included: `q_empty`,',
+      "`q_obj_NAME-arg`, `[ELEMENT]` for arrays). Compare with a live reply by structure:",
+      "start at commands and events (same names), follow `arg-type`, `ret-type`, member and",
+      "element types; member names, enum values, tags, cases and features are unmasked on",
+      "both sides.",
+      ...(ctx.options.defines === undefined
+        ? ["", `All conditional parts are included; \`${schemaConditions}\` lists their conditions.`]
+        : ["", "Generated with --define: parts whose condition is false are left out."]),
+    ]),
+  );
   const condObj: Record<string, string> = {};
   for (const [k, v] of conditions) condObj[k] = v;
-  out += `export const ${schemaConditions}: Readonly<Record<string, string>> = ${printLiteral(
-    expanded(condObj),
-    "",
-    0,
-    1,
-  )};\n`;
-  return [{ path: "introspection.ts", content: out }];
+  const condType = "Readonly<Record<string, string>>";
+  file.add(
+    declaration("const", schemaConditions, condType, literal(expanded(condObj)), { exported: true }),
+    ["export declare const ", schemaConditions, ": ", condType, ";"],
+    tsdoc([
+      "The `if` conditions of conditional parts of {@link " + schemaInfo + "}, keyed by entity name",
+      "(`NAME`) or member, enum value, branch or alternative (`NAME.MEMBER`). A live QEMU",
+      "built without a condition lacks the part. Empty when generated with --define.",
+    ]),
+  );
+  return file.print(ctx.schemaPath);
 };

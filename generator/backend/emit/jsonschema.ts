@@ -17,9 +17,8 @@ import {
   type Type,
 } from "../../frontend/model.js";
 import { isNamedType } from "../ts-names.js";
-import { PRINT_WIDTH } from "../print/layout.js";
-import type { EmitContext, Emitter } from "../context.js";
-import { intRange } from "./types.js";
+import { type EmitContext, type Emitter, intRange } from "../context.js";
+import { PRINT_WIDTH } from "../print/doc.js";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -156,10 +155,10 @@ function buildSchema(ctx: EmitContext): { [key: string]: Json } {
     if (e instanceof BuiltinType) defs[e.name] = b.define(e);
   }
   for (const e of ctx.schema.entities) {
-    if (isNamedType(e) && ctx.enabled(e.ifcond)) defs[ctx.names.type(e)] = b.define(e);
+    if (isNamedType(e) && ctx.included(e)) defs[ctx.names.type(e)] = b.define(e);
   }
   for (const e of ctx.schema.entities) {
-    if ((e instanceof Command || e instanceof Event) && !ctx.enabled(e.ifcond)) continue;
+    if ((e instanceof Command || e instanceof Event) && !ctx.included(e)) continue;
     if (e instanceof Command) {
       defs[`${e.name}:arguments`] = e.argType !== undefined ? b.ref(e.argType) : EMPTY_OBJECT;
       defs[`${e.name}:returns`] = e.retType !== undefined ? b.ref(e.retType) : EMPTY_OBJECT;
@@ -203,4 +202,5 @@ export function printJson(value: Json): string {
   });
 }
 
-export const emitJsonSchema: Emitter = (ctx) => [{ path: JSON_SCHEMA_PATH, content: `${printJson(buildSchema(ctx))}\n` }];
+export const emitJsonSchema: Emitter = (ctx) =>
+  ctx.outputs.has("jsonschema") ? [{ path: JSON_SCHEMA_PATH, content: `${printJson(buildSchema(ctx))}\n` }] : [];

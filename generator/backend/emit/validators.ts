@@ -1,38 +1,55 @@
-// validators/<module>.ts: straight-line validators for the types of a schema module.
+// validators/<module>: straight-line validators for the types of a schema module.
 //
 // For each named type Foo (TypeScript name) the module exports:
-//   FooValidator (Validator<Foo>), isFoo(value, mode) — the public API (runtime.ts docs);
+//   FooValidator (Validator<Foo>), isFoo(value, mode) — the public API (runtime/validate);
 //   $g_Foo(v, c, d): boolean — the guard (c: compatible mode, d: depth); for structs
 //     it checks the members itself (the same code as $m_Foo), for unions it calls $m_Foo;
 //   $p_Foo(v, c, d, p, out) — pushes the problems of v at path p;
 // and for object types (structs and unions):
 //   $m_Foo(o, c, d): number — checks the members, returns how many are present or -1;
 //   $q_Foo(o, c, d, p, out, ks) — pushes member problems, and the sets of known member
-//     names into ks (for the unknown-member check).
-// validators/builtin.ts has $g_/$p_ for the built-in types (by QAPI name). Names with
-// `$` cannot clash with schema-derived names. Guards inline the checks of built-in
-// members, so the valid path runs without allocation (Object.keys aside).
+//     names into ks (for the unknown-member check);
+// with --int64 bigint, for types holding 64-bit integers, $b_Foo(v, d) converts a
+// value parsed from JSON. validators/builtin has $g_/$p_ for the built-in types (by
+// QAPI name). Names with `$` cannot clash with schema-derived names. Guards inline the
+// checks of built-in members, so the valid path runs without allocation.
 
 import {
   AlternateType,
   ArrayType,
   BuiltinType,
   EnumType,
-  type Module,
   ObjectType,
   type ObjectTypeMember,
   type Type,
 } from "../../frontend/model.js";
-import { fitOrBreak, printAssignCall, printCall, printIf, stringLiteral } from "../print/layout.js";
-import type { EmitContext, Emitter, OutputFile } from "../context.js";
-import { fileHeader } from "../context.js";
-import { importSpec, runtimeNames } from "./runtime.js";
-import { Imports, intRange, is64, isWide, moduleSlug, moduleTypes, typeModules, wideTypes } from "./types.js";
+import { type EmitContext, type Emitter, type ModuleFiles, type NamedType, intRange, is64, isWide } from "../context.js";
+import { type Doc, ref, typeOnly } from "../print/doc.js";
+import { GeneratedFile } from "../print/file.js";
+import {
+  type Expr,
+  type Param,
+  bin,
+  call,
+  chain,
+  declaration,
+  forOf,
+  functionDeclaration,
+  ifStatement,
+  newCall,
+  not,
+  returnStatement,
+  str,
+  switchStatement,
+  array,
+  block,
+  typeArgs,
+} from "../print/ts.js";
+import { tsdoc } from "../print/tsdoc.js";
+import { typeRef } from "./types.js";
 
 /** Keys that plain objects inherit: members of these names are read as own properties only. */
 const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
-
-const WORD_RE = new Map<string, RegExp>();
 
 /** Enumerations with more values than this are checked with a Set. */
 const SET_THRESHOLD = 6;
@@ -42,517 +59,485 @@ const BUILTIN_EXPECTED: Record<string, string> = {
   bool: "boolean",
   null: "null",
   number: "number",
-  any: "JSON value",
 };
-
-interface Check {
-  /** Condition true when the value passes. */
-  pos: string;
-  /** Condition true when it fails. */
-  neg: string;
-  /** When the check is a call (for breaking long lines). */
-  call?: { prefix: string; fn: string; args: string[] };
-}
-
-function callCheck(fn: string, args: string[]): Check {
-  const c = `${fn}(${args.join(", ")})`;
-  return { pos: c, neg: `!${c}`, call: { prefix: "!", fn, args } };
-}
-
-/** Literal of a 64-bit bound in bigint mode. */
-function big(n: string): string {
-  return `${n}n`;
-}
 
 const MAX_SAFE = "9007199254740991";
 
-class ValidatorsModule {
-  private readonly rt = new Set<string>();
-  private readonly rtTypes = new Set<string>();
-  private readonly typeImports = new Imports();
-  private readonly valueImports = new Imports();
-  private readonly out: string[] = [];
-  private readonly slug: string;
-  private readonly bigint: boolean;
-  private readonly rn: ReturnType<typeof runtimeNames>;
-  private structGuardBody = "";
+/** The check of a value: the condition true when it passes. */
+type Check = Expr;
+
+/** The variables a function body refers to, so that unused parameters are named `_x`. */
+class Uses {
+  private readonly used = new Set<string>();
+  use(name: string): string {
+    this.used.add(name);
+    return name;
+  }
+  params(list: readonly [string, Doc][]): Param[] {
+    return list.map(([name, type]) => ({ name: this.used.has(name) ? name : `_${name}`, type }));
+  }
+}
+
+class ValidatorsFile {
+  readonly file: GeneratedFile;
+  private readonly big: boolean;
 
   constructor(
     private readonly ctx: EmitContext,
-    private readonly module: Module,
+    private readonly m: ModuleFiles,
   ) {
-    this.slug = moduleSlug(ctx.schema, module);
-    this.bigint = ctx.options.int64 === "bigint";
-    this.rn = runtimeNames(ctx);
+    const what = m.module.isBuiltin() ? "QAPI's built-in types" : m.module.name;
+    this.file = new GeneratedFile(`validators/${m.slug}`, `Validators of ${what}.`, ctx.options);
+    this.big = ctx.options.int64 === "bigint";
   }
 
-  private use(name: string): string {
-    this.rt.add(name);
-    return name;
+  /** A `$` helper of runtime/validate. */
+  private rt(name: string): Doc {
+    return ref(this.ctx.sym.internal("validate", name));
   }
 
-  /** Internal function name (`$g_`, `$p_`, `$m_`, `$q_`) of a type, imported when elsewhere. */
-  private fn(kind: "g" | "p" | "m" | "q" | "b", t: Type): string {
-    if (t instanceof BuiltinType) {
-      const name = `$${kind}_${t.name}`;
-      if (!this.module.isBuiltin()) this.valueImports.add("./builtin.js", name);
-      return name;
-    }
-    const name = `$${kind}_${this.ctx.names.type(t)}`;
-    if (t.module !== undefined && t.module !== this.module) {
-      this.valueImports.add(`./${moduleSlug(this.ctx.schema, t.module)}.js`, name);
-    }
-    return name;
+  private rtType(name: string): Doc {
+    return ref(name.startsWith("$") ? this.ctx.sym.internal("validate", name) : this.ctx.sym.runtime(name), true);
   }
 
-  private problemType(): string {
-    this.rtTypes.add(importSpec("Problem", this.rn.Problem));
-    return this.rn.Problem;
+  /** An internal function of a type's validators (`$g_`, `$p_`, …), imported when elsewhere. */
+  private fn(kind: "g" | "p" | "m" | "q" | "b", t: Type): Doc {
+    return ref(this.ctx.sym.check(kind, t));
   }
 
-  /** The check of a value `v` of (non-array) type `t` in a guard at depth `d`. */
-  private check(t: Type, v: string, depth: string): Check {
-    if (t instanceof BuiltinType) {
-      switch (t.name) {
-        case "str":
-          return { pos: `typeof ${v} === "string"`, neg: `typeof ${v} !== "string"` };
-        case "bool":
-          return { pos: `typeof ${v} === "boolean"`, neg: `typeof ${v} !== "boolean"` };
-        case "null":
-          return { pos: `${v} === null`, neg: `${v} !== null` };
-        case "number":
-          return callCheck("Number.isFinite", [v]);
-        case "any":
-          return callCheck(this.use("$isJson"), [v]);
-        default: {
-          const [min, max] = intRange(t.name) as readonly [string, string];
-          if (is64(t.name)) {
-            if (this.bigint) return callCheck(this.use("$isBig"), [v, big(min), big(max)]);
-            if (min !== "0") return callCheck("Number.isSafeInteger", [v]);
-            return callCheck(this.use("$isInt"), [v, "0", MAX_SAFE]);
-          }
-          return callCheck(this.use("$isInt"), [v, min, max]);
+  /** Adds an internal exported function (no declaration in `.d.ts`). */
+  private internal(name: string, params: readonly Param[], returns: Doc, body: readonly Doc[]): void {
+    this.file.add(functionDeclaration(name, params, returns, body, { exported: true }), undefined);
+  }
+
+  private problemParams(u: Uses): Param[] {
+    const P = [this.rtType("Problem"), "[]"];
+    return u.params([
+      ["v", "unknown"],
+      ["c", "boolean"],
+      ["d", "number"],
+      ["p", "string"],
+      ["out", P],
+    ]);
+  }
+
+  // ---- checks --------------------------------------------------------------
+
+  /** The check of a value `v` of (non-array) type `t` in a guard at depth `depth`. */
+  private check(t: Type, v: string, depth: Doc, u: Uses): Check {
+    if (t instanceof BuiltinType) return this.builtinCheck(t, v);
+    if (t instanceof EnumType) return call(this.fn("g", t), [v, u.use("c")]);
+    u.use("d");
+    return call(this.fn("g", t), [v, u.use("c"), depth]);
+  }
+
+  private builtinCheck(t: BuiltinType, v: string): Check {
+    switch (t.name) {
+      case "str":
+        return bin("===", `typeof ${v}`, '"string"');
+      case "bool":
+        return bin("===", `typeof ${v}`, '"boolean"');
+      case "null":
+        return bin("===", v, "null");
+      case "number":
+        return call("Number.isFinite", [v]);
+      case "any":
+        return call(this.rt("$isJson"), [v, String(this.big)]);
+      default: {
+        const [min, max] = intRange(t.name) as readonly [string, string];
+        if (is64(t.name)) {
+          if (this.big) return call(this.rt("$isBig"), [v, `${min}n`, `${max}n`]);
+          if (min !== "0") return call("Number.isSafeInteger", [v]);
+          return call(this.rt("$isInt"), [v, "0", MAX_SAFE]);
         }
+        return call(this.rt("$isInt"), [v, min, max]);
       }
     }
-    if (t instanceof EnumType) return callCheck(this.fn("g", t), [v, "c"]);
-    return callCheck(this.fn("g", t), [v, "c", depth]);
+  }
+
+  /** The negation of a check, as prettier prints it (`typeof x !== "string"`). */
+  private negate(c: Check): Expr {
+    if (typeof c === "object" && !Array.isArray(c) && (c as { t?: string }).t === "binary") {
+      const b = c as { op: string; left: Expr; right: Expr };
+      if (b.op === "===") return bin("!==", b.left, b.right);
+    }
+    return not(c);
   }
 
   /** Guard statements for member value `x` (already read) of type `t`, failing with `fail`. */
-  private guardValue(t: Type, indent: string, fail: string): string {
+  private guardValue(t: Type, fail: string, u: Uses): Doc[] {
     if (t instanceof ArrayType) {
-      const el = this.check(t.elementType, "e", "d + 1");
-      const head = `${indent}for (const e of x) `;
-      const one = printIf("", el.neg, fail, el.call);
-      const loop =
-        !one.includes("\n") && head.length + one.length <= 80
-          ? `${head}${one}`
-          : `${indent}for (const e of x)\n${printIf(`${indent}  `, el.neg, fail, el.call)}`;
-      return `${printIf(indent, "!Array.isArray(x)", fail)}\n${loop}\n`;
+      const el = this.negate(this.check(t.elementType, "e", ["d", " + ", "1"], u));
+      return [ifStatement(not("Array.isArray(x)"), fail), forOf("e", "x", ifStatement(el, fail))];
     }
-    const c = this.check(t, "x", "d + 1");
-    return `${printIf(indent, c.neg, fail, c.call)}\n`;
+    return [ifStatement(this.negate(this.check(t, "x", "d + 1", u)), fail)];
   }
 
-  private read(o: string, name: string): string {
-    if (INHERITED.has(name)) return `${this.use("$own")}(${o}, ${stringLiteral(name)})`;
-    return `${o}[${stringLiteral(name)}]`;
+  /** Reads member `name` of `o` (own members only for names objects inherit). */
+  private read(o: string, name: string): Doc {
+    if (INHERITED.has(name)) return call(this.rt("$own"), [o, str(name)]);
+    return [o, "[", str(name), "]"];
   }
 
   private enabledMembers(t: ObjectType): ObjectTypeMember[] {
     return t.members.filter((m) => this.ctx.enabled(m.ifcond));
   }
 
-  /** `export function name(params): ret {` printed as prettier would. */
-  private signature(name: string, params: string[], ret: string, body: string): string {
-    const used = (p: string): string => {
-      const id = p.slice(0, p.indexOf(":"));
-      if (id.startsWith("_")) return p;
-      let re = WORD_RE.get(id);
-      if (re === undefined) WORD_RE.set(id, (re = new RegExp(`\\b${id}\\b`)));
-      return re.test(body) ? p : `_${p}`;
-    };
-    return `${printCall("", "export function ", name, params.map(used), `: ${ret} {`)}\n${body}}\n`;
-  }
+  // ---- object types --------------------------------------------------------
 
-  // ---- object types ------------------------------------------------------
-
-  private structMembers(t: ObjectType): void {
-    const tsName = this.ctx.names.type(t);
+  /** The member checks of a struct on object `o`: statements, and whether `n` counts optional members. */
+  private memberChecks(t: ObjectType, o: string, fail: string, u: Uses, first: Doc[] = []): Doc[] {
     const members = this.enabledMembers(t);
     const required = members.filter((m) => !m.optional).length;
-    const hasOptional = members.some((m) => m.optional);
-    const checks = (o: string, fail: string): string => {
-      let b = "";
-      if (hasOptional) b += `  let n = ${required};\n`;
-      if (members.length > 0) b += "  let x: unknown;\n";
-      let first = o === "v";
-      for (const m of members) {
-        b += `  x = ${this.read(o, m.name)};\n`;
-        // Right after the first read, where the optimizer knows v's maps and can
-        // fold the prototype test (measured: cheaper than at the end).
-        if (first) b += "  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;\n";
-        first = false;
-        if (m.optional) {
-          b += `  if (x !== undefined) {\n${this.guardValue(m.type, "    ", fail)}    n++;\n  }\n`;
-        } else {
-          b += this.guardValue(m.type, "  ", fail);
-        }
-      }
-      return b;
-    };
-    let body = checks("o", "return -1;");
-    body += `  return ${hasOptional ? "n" : required};\n`;
-    this.structGuardBody = checks("v", "return false;") + (hasOptional ? "" : `  const n = ${required};\n`);
-    const $Obj = this.useType("$Obj");
-    this.out.push(this.signature(`$m_${tsName}`, ["o: " + $Obj, "c: boolean", "d: number"], "number", body));
+    const body: Doc[] = [];
+    if (members.some((m) => m.optional)) body.push(declaration("let", "n", undefined, String(required)));
+    members.forEach((m, i) => {
+      const value = this.read(u.use(o), m.name);
+      if (i === 0) body.push(declaration(members.length === 1 ? "const" : "let", "x", "unknown", value));
+      else body.push(["x = ", value, ";"]);
+      // Right after the first read, where the optimizer knows v's maps and can fold
+      // the prototype test (measured: cheaper than at the end).
+      if (i === 0) body.push(...first);
+      const checks = this.guardValue(m.type, fail, u);
+      if (m.optional) body.push(ifStatement("x !== undefined", block([...checks, "n++;"]), { block: true }));
+      else body.push(...checks);
+    });
+    return body;
+  }
 
-    // problems
-    const P = this.problemType();
+  private structMembers(t: ObjectType, tsName: string): void {
+    const members = this.enabledMembers(t);
+    const required = members.filter((m) => !m.optional).length;
+    const u = new Uses();
+    const body = this.memberChecks(t, "o", "return -1;", u);
+    body.push(members.some((m) => m.optional) ? "return n;" : `return ${required};`);
+    this.internal(`$m_${tsName}`, u.params([["o", this.rtType("$Obj")], ["c", "boolean"], ["d", "number"]]), "number", body);
+
     const set = `$k_${tsName}`;
-    const names = members.map((m) => stringLiteral(m.name));
-    this.out.push(
-      (names.length > 0 && `const ${set}: ReadonlySet<string> = new Set([`.length > 80
-        ? `const ${set}: ReadonlySet<string> =\n`
-        : "") +
-      (names.length === 0
-        ? `const ${set}: ReadonlySet<string> = new Set<string>();\n`
-        : `${fitOrBreak({
-            indent: `const ${set}: ReadonlySet<string> = new Set([`.length <= 80 ? "" : "  ",
-            head: `const ${set}: ReadonlySet<string> = new Set([`.length <= 80 ? `const ${set}: ReadonlySet<string> = new Set(` : "new Set(",
-            open: "[",
-            close: "]",
-            items: names,
-            sep: ", ",
-            trailing: ",",
-            tail: ");",
-          })}\n`),
-    );
-    let qbody = `  ks.push(${set});\n`;
+    const names = members.map((m) => str(m.name));
+    const init =
+      names.length === 0
+        ? newCall("Set", [], { typeArgs: ["string"] })
+        : newCall("Set", [array(names)], { hugLast: true });
+    this.file.add(declaration("const", set, ["ReadonlySet", typeOnly("<string>")], ["/* @__PURE__ */ ", init]), undefined);
+    const q = new Uses();
+    const qbody: Doc[] = [[q.use("ks"), ".push(", set, ");"]];
     for (const m of members) {
       const arr = m.type instanceof ArrayType;
       const el = m.type instanceof ArrayType ? m.type.elementType : m.type;
       const flags = (m.optional ? 1 : 0) + (arr ? 2 : 0);
-      qbody += `${printCall("  ", "", this.use("$member"), ["out", "o", "p", stringLiteral(m.name), String(flags), this.fn("p", el), "c", "d + 1"], ";")}\n`;
+      ["out", "o", "p", "c", "d"].forEach((n) => q.use(n));
+      qbody.push([call(this.rt("$member"), ["out", "o", "p", str(m.name), String(flags), this.fn("p", el), "c", "d + 1"]), ";"]);
     }
-    this.pushProblemsOf(tsName, $Obj, P, qbody);
+    this.membersProblems(tsName, qbody, q);
   }
 
-  private unionMembers(t: ObjectType): void {
-    const tsName = this.ctx.names.type(t);
-    const branches = t.branches!;
-    const base = t.base!;
+  /** `$q_T`: an object type's member problems, and the known keys it adds to `ks`. */
+  private membersProblems(tsName: string, body: Doc[], u: Uses): void {
+    const P = [this.rtType("Problem"), "[]"];
+    const params = u.params([
+      ["o", this.rtType("$Obj")],
+      ["c", "boolean"],
+      ["d", "number"],
+      ["p", "string"],
+      ["out", P],
+      ["ks", ["ReadonlySet<string>", "[]"]],
+    ]);
+    this.internal(`$q_${tsName}`, params, "void", body);
+  }
+
+  private unionMembers(t: ObjectType, tsName: string): void {
+    const branches = t.branches as NonNullable<ObjectType["branches"]>;
+    const base = t.base as ObjectType;
     const tag = this.read("o", branches.tagName);
     const data = branches.variants.filter(
       (v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && v.type.name !== "q_empty",
     );
-    const $Obj = this.useType("$Obj");
-    let body: string;
+    const u = new Uses();
+    ["o", "c", "d"].forEach((n) => u.use(n));
+    let body: Doc[];
     if (data.length === 0) {
-      body = `${printCall("  ", "return ", this.fn("m", base), ["o", "c", "d"], ";")}\n`;
+      body = [returnStatement(call(this.fn("m", base), ["o", "c", "d"]))];
     } else {
-      body = `${printAssignCall("  ", "const n = ", this.fn("m", base), ["o", "c", "d"], ";")}\n`;
-      body += "  if (n < 0) return -1;\n  let m = 0;\n";
-      body += `  switch (${tag}) {\n`;
-      for (const v of data) {
-        body += `    case ${stringLiteral(v.name)}:\n`;
-        body += `${printAssignCall("      ", "m = ", this.fn("m", v.type), ["o", "c", "d"], ";")}\n`;
-        body += "      break;\n";
-      }
-      body += "  }\n  return m < 0 ? -1 : n + m;\n";
+      body = [
+        declaration("const", "n", undefined, call(this.fn("m", base), ["o", "c", "d"])),
+        "if (n < 0) return -1;",
+        "let m = 0;",
+        switchStatement(
+          tag,
+          data.map((v) => ({ labels: [str(v.name)], body: [["m = ", call(this.fn("m", v.type), ["o", "c", "d"]), ";"], "break;"] })),
+        ),
+        "return m < 0 ? -1 : n + m;",
+      ];
     }
-    this.out.push(this.signature(`$m_${tsName}`, [`o: ${$Obj}`, "c: boolean", "d: number"], "number", body));
+    this.internal(`$m_${tsName}`, u.params([["o", this.rtType("$Obj")], ["c", "boolean"], ["d", "number"]]), "number", body);
 
-    const P = this.problemType();
-    let qbody = `${printCall("  ", "", this.fn("q", base), ["o", "c", "d", "p", "out", "ks"], ";")}\n`;
+    const q = new Uses();
+    ["o", "c", "d", "p", "out", "ks"].forEach((n) => q.use(n));
+    const qargs = ["o", "c", "d", "p", "out", "ks"];
+    const qbody: Doc[] = [[call(this.fn("q", base), qargs), ";"]];
     if (data.length > 0) {
-      qbody += `  switch (${tag}) {\n`;
-      for (const v of data) {
-        qbody += `    case ${stringLiteral(v.name)}:\n`;
-        qbody += `${printCall("      ", "", this.fn("q", v.type), ["o", "c", "d", "p", "out", "ks"], ";")}\n`;
-        qbody += "      break;\n";
-      }
-      qbody += "  }\n";
+      qbody.push(
+        switchStatement(
+          tag,
+          data.map((v) => ({ labels: [str(v.name)], body: [[call(this.fn("q", v.type), qargs), ";"], "break;"] })),
+        ),
+      );
     }
-    this.pushProblemsOf(tsName, $Obj, P, qbody);
-  }
-
-  /** `$q_T`: an object type's problems, and the known keys it adds to `ks`. */
-  private pushProblemsOf(tsName: string, $Obj: string, P: string, body: string): void {
-    this.out.push(
-      this.signature(
-        `$q_${tsName}`,
-        [`o: ${$Obj}`, "c: boolean", "d: number", "p: string", `out: ${P}[]`, "ks: ReadonlySet<string>[]"],
-        "void",
-        body,
-      ),
-    );
-  }
-
-  private useType(name: string): string {
-    this.rtTypes.add(name);
-    return name;
+    this.membersProblems(tsName, qbody, q);
   }
 
   private objectType(t: ObjectType): void {
     const tsName = this.ctx.names.type(t);
-    if (t.branches !== undefined) this.unionMembers(t);
-    else this.structMembers(t);
-    const g =
-      `  if (!${this.use("$isObject")}(v) || d > ${this.use("$MAX_DEPTH")}) return false;\n` +
-      (t.branches === undefined
-        ? this.structGuardBody
-        : `  const n = $m_${tsName}(v, c, d);\n  if (n < 0) return false;\n`) +
-      "  if (c) return true;\n" +
-      // Strict mode: exactly the known members. for-in counts keys without allocating,
-      // and inline it sees this type's objects only. It would also count inherited
-      // enumerable members, which plain objects (parsed JSON) never have: objects not
-      // plain, or with undefined members, have their own keys counted by $ownKeys.
-      (t.branches === undefined && this.enabledMembers(t).length > 0
-        ? "  if (plain) {\n"
-        : "  if (Object.getPrototypeOf(v) === Object.prototype) {\n") +
-      "    let k = 0;\n" +
-      "    for (const _ in v) k++;\n" +
-      "    if (k === n) return true;\n" +
-      "  }\n" +
-      `  return ${this.use("$ownKeys")}(v) === n;\n`;
-    this.out.push(this.signature(`$g_${tsName}`, ["v: unknown", "c: boolean", "d: number"], "boolean", g));
-    const P = this.problemType();
-    const p = `${printCall("  ", "", this.use("$object"), ["v", "c", "d", "p", "out", `$q_${tsName}`], ";")}\n`;
-    this.out.push(
-      this.signature(`$p_${tsName}`, ["v: unknown", "c: boolean", "d: number", "p: string", `out: ${P}[]`], "void", p),
+    if (t.branches !== undefined) this.unionMembers(t, tsName);
+    else this.structMembers(t, tsName);
+    const u = new Uses();
+    ["v", "c", "d"].forEach((n) => u.use(n));
+    const head = ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return false;");
+    const body: Doc[] = [head];
+    const counted = t.branches === undefined && this.enabledMembers(t).length > 0;
+    if (t.branches === undefined) {
+      const plain = declaration("const", "plain", undefined, chain("&&", ["!c", bin("===", "Object.getPrototypeOf(v)", "Object.prototype")]));
+      body.push(...this.memberChecks(t, "v", "return false;", u, [plain]));
+      if (!this.enabledMembers(t).some((m) => m.optional)) body.push(`const n = ${this.enabledMembers(t).length};`);
+    } else {
+      body.push(declaration("const", "n", undefined, call(`$m_${tsName}`, ["v", "c", "d"])), "if (n < 0) return false;");
+    }
+    // Strict mode: exactly the known members. for-in counts keys without allocating,
+    // and inline it sees this type's objects only. It would also count inherited
+    // enumerable members, which plain objects (parsed JSON) never have: objects not
+    // plain, or with undefined members, have their own keys counted by $ownKeys.
+    body.push(
+      "if (c) return true;",
+      ifStatement(
+        counted ? "plain" : bin("===", "Object.getPrototypeOf(v)", "Object.prototype"),
+        block(["let k = 0;", "for (const _ in v) k++;", "if (k === n) return true;"]),
+        { block: true },
+      ),
+      returnStatement(bin("===", call(this.rt("$ownKeys"), ["v"]), "n")),
     );
+    this.internal(`$g_${tsName}`, u.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", body);
+    const p = new Uses();
+    ["v", "c", "d", "p", "out"].forEach((n) => p.use(n));
+    this.internal(`$p_${tsName}`, this.problemParams(p), "void", [[call(this.rt("$object"), ["v", "c", "d", "p", "out", `$q_${tsName}`]), ";"]]);
   }
 
-  // ---- enums and alternates ---------------------------------------------
+  // ---- enums and alternates ------------------------------------------------
 
   private enumType(t: EnumType): void {
     const tsName = this.ctx.names.type(t);
-    const values = t.members.filter((m) => this.ctx.enabled(m.ifcond)).map((m) => stringLiteral(m.name));
-    let known: string;
+    const values = t.members.filter((m) => this.ctx.enabled(m.ifcond)).map((m) => str(m.name));
+    let known: Expr[];
     if (values.length > SET_THRESHOLD) {
-      const valuesName = this.ctx.names.derived(t, "values");
-      this.valueImports.add(`../types/${this.slug}.js`, valuesName);
-      this.out.push(`${printAssignCall("", `const $s_${tsName}: ReadonlySet<string> = `, "new Set", [valuesName], ";")}\n`);
-      known = `$s_${tsName}.has(v)`;
+      const set = `$s_${tsName}`;
+      const init = newCall("Set", [ref(this.ctx.sym.values(t))]);
+      this.file.add(declaration("const", set, ["ReadonlySet", typeOnly("<string>")], ["/* @__PURE__ */ ", init]), undefined);
+      known = [`${set}.has(v)`];
     } else {
-      known = values.length === 0 ? "false" : values.map((x) => `v === ${x}`).join(" || ");
+      known = values.length === 0 ? ["false"] : values.map((x) => bin("===", "v", x));
     }
-    const expr = `typeof v === "string" && (c || ${known})`;
-    const flat = `  return ${expr};`;
-    let g: string;
-    if (flat.length <= 80) g = `${flat}\n`;
-    else if (`    ${expr}`.length <= 80) g = `  return (\n    ${expr}\n  );\n`;
-    else if (`    (c || ${known})`.length <= 80) g = `  return (\n    typeof v === "string" &&\n    (c || ${known})\n  );\n`;
-    else {
-      const lines = values.map((x, i) => `      v === ${x}${i === values.length - 1 ? ")" : " ||"}`);
-      g = `  return (\n    typeof v === "string" &&\n    (c ||\n${lines.join("\n")}\n  );\n`;
-    }
-    this.out.push(this.signature(`$g_${tsName}`, ["v: unknown", "c: boolean"], "boolean", g));
-    const P = this.problemType();
-    const p =
-      `  if (typeof v !== "string") ${this.use("$type")}(out, p, "string");\n` +
-      `  else if (!$g_${tsName}(v, c)) ${this.use("$enum")}(out, p, v);\n`;
-    this.out.push(
-      this.signature(`$p_${tsName}`, ["v: unknown", "c: boolean", "_d: number", "p: string", `out: ${P}[]`], "void", p),
-    );
+    const g = returnStatement(bin("&&", bin("===", "typeof v", '"string"'), chain("||", ["c", ...known])));
+    this.internal(`$g_${tsName}`, [{ name: "v", type: "unknown" }, { name: "c", type: "boolean" }], "boolean", [g]);
+    const u = new Uses();
+    ["v", "c", "p", "out"].forEach((n) => u.use(n));
+    const p = ifStatement(bin("!==", "typeof v", '"string"'), [call(this.rt("$type"), ["out", "p", '"string"']), ";"], {
+      otherwise: ifStatement(not(call(`$g_${tsName}`, ["v", "c"])), [call(this.rt("$enum"), ["out", "p", "v"]), ";"]),
+    });
+    this.internal(`$p_${tsName}`, this.problemParams(u), "void", [p]);
   }
 
   /** The JSON-type test an alternate dispatches on, for an alternative of type `t`. */
-  private dispatch(t: Type): string {
+  private dispatch(t: Type): Expr {
     switch (t.jsonType()) {
       case "string":
-        return `typeof v === "string"`;
+        return bin("===", "typeof v", '"string"');
       case "boolean":
-        return `typeof v === "boolean"`;
+        return bin("===", "typeof v", '"boolean"');
       case "null":
-        return "v === null";
+        return bin("===", "v", "null");
       case "array":
         return "Array.isArray(v)";
       case "object":
-        return `${this.use("$isObject")}(v)`;
+        return call(this.rt("$isObject"), ["v"]);
       default:
-        return t instanceof BuiltinType && is64(t.name) && this.bigint
-          ? `typeof v === "bigint"`
-          : `typeof v === "number"`;
+        return bin("===", "typeof v", t instanceof BuiltinType && is64(t.name) && this.big ? '"bigint"' : '"number"');
     }
   }
 
   private alternateType(t: AlternateType): void {
     const tsName = this.ctx.names.type(t);
     const alts = t.alternatives.variants.filter((v) => this.ctx.enabled(v.ifcond));
-    let g = "";
-    let p = "";
-    const P = this.problemType();
+    const g: Doc[] = [];
+    const p: Doc[] = [];
+    const gu = new Uses();
+    const pu = new Uses();
+    ["v", "p", "out"].forEach((n) => pu.use(n));
+    gu.use("v");
     for (const a of alts) {
       const test = this.dispatch(a.type);
       if (a.type instanceof ArrayType) {
-        const el = this.check(a.type.elementType, "e", "d + 1");
-        g += `  if (${test}) {\n`;
-        const one = printIf("", el.neg, "return false;", el.call);
-        g +=
-          !one.includes("\n") && `    for (const e of v) ${one}`.length <= 80
-            ? `    for (const e of v) ${one}\n`
-            : `    for (const e of v)\n${printIf("      ", el.neg, "return false;", el.call)}\n`;
-        g += "    return true;\n  }\n";
-        p += `${printIf("  ", test, printCall("", "return ", this.use("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)], ";"))}\n`;
+        const el = this.negate(this.check(a.type.elementType, "e", "d + 1", gu));
+        g.push(ifStatement(test, block([forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
+        ["c", "d"].forEach((n) => pu.use(n));
+        p.push(ifStatement(test, returnStatement(call(this.rt("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)]))));
       } else {
-        const c = this.check(a.type, "v", "d");
-        const pos = a.type instanceof BuiltinType && a.type.name === "str" ? "true" : a.type.name === "null" ? "true" : c.pos;
-        g += `${printIf("  ", test, `return ${pos};`)}\n`;
-        p += `${printIf("  ", test, printCall("", "return ", this.fn("p", a.type), ["v", "c", "d", "p", "out"], ";"))}\n`;
+        const simple = a.type instanceof BuiltinType && (a.type.name === "str" || a.type.name === "null");
+        g.push(ifStatement(test, returnStatement(simple ? "true" : this.check(a.type, "v", "d", gu))));
+        ["c", "d"].forEach((n) => pu.use(n));
+        p.push(ifStatement(test, returnStatement(call(this.fn("p", a.type), ["v", "c", "d", "p", "out"]))));
       }
     }
-    g += "  return false;\n";
-    p += `  ${this.use("$type")}(out, p, ${stringLiteral(this.validatorName(t))});\n`;
-    this.out.push(this.signature(`$g_${tsName}`, ["v: unknown", "c: boolean", "d: number"], "boolean", g));
-    this.out.push(
-      this.signature(`$p_${tsName}`, ["v: unknown", "c: boolean", "d: number", "p: string", `out: ${P}[]`], "void", p),
-    );
+    g.push("return false;");
+    p.push([call(this.rt("$type"), ["out", "p", str(this.validatorName(t))]), ";"]);
+    this.internal(`$g_${tsName}`, gu.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", g);
+    this.internal(`$p_${tsName}`, this.problemParams(pu), "void", p);
   }
 
   private validatorName(t: Type): string {
     return t.isImplicit() && t instanceof ObjectType ? this.ctx.names.type(t) : t.name;
   }
 
-  // ---- conversion from JSON (--int64 bigint) ------------------------------
-
-  /** `if (cond) prefix fn(args);` as prettier prints it. */
-  private ifCall(indent: string, cond: string, prefix: string, fn: string, args: string[]): string {
-    const one = `${indent}if (${cond}) ${prefix}${fn}(${args.join(", ")});`;
-    if (one.length <= 80) return `${one}\n`;
-    return `${indent}if (${cond})\n${printAssignCall(`${indent}  `, prefix, fn, args, ";")}\n`;
-  }
+  // ---- conversion from JSON (--int64 bigint) --------------------------------
 
   /** The statements converting `x`, member `key` of `v`, of wide type `t`. */
-  private convertValue(t: Type, indent: string, key: string, inherited: boolean): string {
+  private convertValue(t: Type, key: string, inherited: boolean): Doc {
     if (t instanceof ArrayType) {
       const el = t.elementType;
-      if (el instanceof BuiltinType) return this.ifCall(indent, "Array.isArray(x)", "", this.use("$bigs"), ["x"]);
-      return this.ifCall(indent, "Array.isArray(x)", "", this.use("$bigEach"), ["x", this.fn("b", el), "d + 1"]);
+      const conv = el instanceof BuiltinType ? call(this.rt("$bigs"), ["x"]) : call(this.rt("$bigEach"), ["x", this.fn("b", el), "d + 1"]);
+      return ifStatement("Array.isArray(x)", [conv, ";"]);
     }
-    if (t instanceof ObjectType) return this.ifCall(indent, "x !== undefined", "", this.fn("b", t), ["x", "d + 1"]);
-    const [cond, fn, args] =
+    if (t instanceof ObjectType) return ifStatement("x !== undefined", [call(this.fn("b", t), ["x", "d + 1"]), ";"]);
+    const [cond, value] =
       t instanceof BuiltinType
-        ? [`typeof x === "number"`, this.use("$big"), ["x"]]
-        : ["x !== undefined", this.fn("b", t), ["x", "d + 1"]];
-    if (inherited) return this.ifCall(indent, cond, "", this.use("$setOwn"), ["v", key, `${fn}(${args.join(", ")})`]);
-    return this.ifCall(indent, cond, `v[${key}] = `, fn, args);
+        ? [bin("===", "typeof x", '"number"'), call(this.rt("$big"), ["x"])]
+        : ["x !== undefined", call(this.fn("b", t), ["x", "d + 1"])];
+    if (inherited) return ifStatement(cond, [call(this.rt("$setOwn"), ["v", key, value]), ";"]);
+    return ifStatement(cond, [`v[${key}] = `, value, ";"]);
   }
 
   /** `$b_Foo(v, d)`: converts a Foo parsed from JSON in place (see Validator.fromJson). */
   private converter(t: ObjectType | AlternateType): void {
     const tsName = this.ctx.names.type(t);
-    let body = "";
+    const u = new Uses();
+    u.use("v");
+    const body: Doc[] = [];
     if (t instanceof AlternateType) {
       for (const a of t.alternatives.variants) {
         if (!this.ctx.enabled(a.ifcond) || !isWide(this.ctx, a.type)) continue;
         const at = a.type;
-        if (at instanceof BuiltinType) body += `  if (typeof v === "number") return ${this.use("$big")}(v);\n`;
+        if (at instanceof BuiltinType) body.push(ifStatement(bin("===", "typeof v", '"number"'), returnStatement(call(this.rt("$big"), ["v"]))));
         else if (at instanceof ArrayType) {
           const el = at.elementType;
-          const stmt =
-            el instanceof BuiltinType
-              ? `${this.use("$bigs")}(v)`
-              : `${this.use("$bigEach")}(v, ${this.fn("b", el)}, d + 1)`;
-          body += `  if (Array.isArray(v)) {\n    ${stmt};\n    return v;\n  }\n`;
+          if (!(el instanceof BuiltinType)) u.use("d");
+          const stmt = el instanceof BuiltinType ? call(this.rt("$bigs"), ["v"]) : call(this.rt("$bigEach"), ["v", this.fn("b", el), "d + 1"]);
+          body.push(ifStatement("Array.isArray(v)", block([[stmt, ";"], "return v;"]), { block: true }));
         } else {
-          body += this.ifCall("  ", `${this.use("$isObject")}(v)`, "return ", this.fn("b", at), ["v", "d"]);
+          body.push(ifStatement(call(this.rt("$isObject"), ["v"]), returnStatement(call(this.fn("b", at), ["v", u.use("d")]))));
         }
       }
-      body += "  return v;\n";
     } else {
-      body += `  if (!${this.use("$isObject")}(v) || d > ${this.use("$MAX_DEPTH")}) return v;\n`;
+      u.use("d");
+      body.push(ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return v;"));
       const members = this.enabledMembers(t).filter((m) => isWide(this.ctx, m.type));
-      if (members.length > 0) body += "  let x: unknown;\n";
-      for (const m of members) {
-        body += `  x = ${this.read("v", m.name)};\n`;
-        body += this.convertValue(m.type, "  ", stringLiteral(m.name), INHERITED.has(m.name));
-      }
+      members.forEach((m, i) => {
+        const value = this.read("v", m.name);
+        body.push(i === 0 ? declaration(members.length === 1 ? "const" : "let", "x", "unknown", value) : ["x = ", value, ";"]);
+        body.push(this.convertValue(m.type, str(m.name), INHERITED.has(m.name)));
+      });
       const br = t.branches;
-      if (br !== undefined) {
-        const wide = br.variants.filter(
-          (v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && wideTypes(this.ctx).has(v.type),
+      const wide = (br?.variants ?? []).filter((v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && this.ctx.wide.has(v.type));
+      if (br !== undefined && wide.length > 0) {
+        body.push(
+          switchStatement(
+            this.read("v", br.tagName),
+            wide.map((v) => ({ labels: [str(v.name)], body: [[call(this.fn("b", v.type), ["v", "d"]), ";"], "break;"] })),
+          ),
         );
-        if (wide.length > 0) {
-          body += `  switch (${this.read("v", br.tagName)}) {\n`;
-          for (const v of wide) {
-            body += `    case ${stringLiteral(v.name)}:\n`;
-            body += `${printCall("      ", "", this.fn("b", v.type), ["v", "d"], ";")}\n`;
-            body += "      break;\n";
-          }
-          body += "  }\n";
-        }
       }
-      body += "  return v;\n";
     }
-    this.out.push(this.signature(`$b_${tsName}`, ["v: unknown", "d: number"], "unknown", body));
+    body.push("return v;");
+    this.internal(`$b_${tsName}`, u.params([["v", "unknown"], ["d", "number"]]), "unknown", body);
   }
 
   /** The public validator and guard of a type. */
-  private publicApi(t: EnumType | ObjectType | AlternateType): void {
+  private publicApi(t: NamedType): void {
     const tsName = this.ctx.names.type(t);
-    this.typeImports.add(`../types/${this.slug}.js`, tsName);
+    const type = ref(this.ctx.sym.type(t), true);
     const validator = this.ctx.names.derived(t, "validator");
     const guard = this.ctx.names.derived(t, "guard");
-    const mode = this.rn.ValidationMode;
-    this.rtTypes.add(importSpec("ValidationMode", mode));
-    const c = t instanceof EnumType ? "" : ", 0";
-    let text = `/** Validates {@link ${tsName}} values (see {@link ${this.rn.Validator}}). */\n`;
-    const vargs = [stringLiteral(this.validatorName(t)), `$g_${tsName}`, `$p_${tsName}`];
-    if (!(t instanceof EnumType) && wideTypes(this.ctx).has(t)) vargs.push(`$b_${tsName}`);
-    text += `${printAssignCall("", `export const ${validator} = `, `${this.use("$validator")}<${tsName}>`, vargs, ";")}\n`;
-    text += `\n/** Is \`value\` a {@link ${tsName}}? The same as \`${validator}.is\`. */\n`;
-    text += `${printCall("", "export function ", guard, ["value: unknown", `mode?: ${mode}`], `: value is ${tsName} {`)}\n`;
-    const args = ["value", 'mode === "compatible"', ...(c === "" ? [] : ["0"])];
-    text += `${printCall("  ", "return ", `$g_${tsName}`, args, ";")}\n}\n`;
-    this.out.push(text);
+    const V = [this.rtType("Validator"), typeArgs([type])];
+    const vargs: Doc[] = [str(this.validatorName(t)), `$g_${tsName}`, `$p_${tsName}`];
+    if (!(t instanceof EnumType) && this.ctx.wide.has(t)) vargs.push(`$b_${tsName}`);
+    this.file.add(
+      declaration("const", validator, V, ["/* @__PURE__ */ ", call(this.rt("$validator"), vargs)], { exported: true }),
+      ["export declare const ", validator, ": ", V, ";"],
+      tsdoc([`Validates {@link ${tsName}} values (see {@link ${this.ctx.names.fixed("Validator")}}).`]),
+    );
+    const params: Param[] = [
+      { name: "value", type: "unknown" },
+      { name: "mode", type: this.rtType("ValidationMode"), optional: true },
+    ];
+    const ret: Doc = ["value is ", type];
+    const gargs: Doc[] = ["value", 'mode === "compatible"', ...(t instanceof EnumType ? [] : ["0"])];
+    this.file.add(
+      functionDeclaration(guard, params, ret, [returnStatement(call(`$g_${tsName}`, gargs))], { exported: true }),
+      functionDeclaration(guard, params, ret, undefined, { exported: true }),
+      tsdoc([`Is \`value\` a {@link ${tsName}}? The same as \`${validator}.is\`.`]),
+    );
   }
 
-  private builtins(): void {
-    const P = this.problemType();
-    for (const e of this.ctx.schema.entities) {
-      if (!(e instanceof BuiltinType)) continue;
-      const name = e.name;
-      const c = this.check(e, "v", "d");
-      const pos = c.pos;
-      this.out.push(this.signature(`$g_${name}`, ["v: unknown"], "boolean", `  return ${pos};\n`));
-      let p: string;
-      const expected = BUILTIN_EXPECTED[name];
-      if (name === "any") p = `  ${this.use("$json")}(v, p, out);\n`;
-      else if (expected !== undefined) p = `${printIf("  ", c.neg, `${this.use("$type")}(out, p, "${expected}");`)}\n`;
-      else {
-        const [min, max] = intRange(name) as readonly [string, string];
-        const wide = is64(name) && this.bigint;
-        p = `${printCall("  ", "", this.use("$int"), ["v", "p", "out", stringLiteral(name), wide ? big(min) : min, wide ? big(max) : max], ";")}\n`;
-      }
-      this.out.push(
-        this.signature(`$p_${name}`, ["v: unknown", "_c: boolean", "_d: number", "p: string", `out: ${P}[]`], "void", p),
+  /** The validators of command returns whose element (or type) is defined here. */
+  private returnValidators(): void {
+    for (const [t, rv] of this.ctx.returnValidators) {
+      if (rv.slug !== this.m.slug) continue;
+      const el = t instanceof ArrayType ? t.elementType : t;
+      const conv: Doc[] = isWide(this.ctx, el) ? [el instanceof BuiltinType ? this.rt("$big") : this.fn("b", el)] : [];
+      const fn = t instanceof ArrayType ? this.rt("$list") : this.rt("$checked");
+      const type = typeRef(this.ctx, t);
+      this.file.add(
+        declaration("const", rv.name, [this.rtType("Validator"), typeArgs([type])], ["/* @__PURE__ */ ", call(fn, [str(t instanceof ArrayType ? `[${el.name}]` : t.name), this.fn("p", el), ...conv])], { exported: true }),
+        undefined,
       );
     }
   }
 
-  emit(): OutputFile {
-    if (this.module.isBuiltin()) this.builtins();
-    for (const t of moduleTypes(this.ctx, this.module)) {
+  private builtins(): void {
+    for (const e of this.ctx.schema.entities) {
+      if (!(e instanceof BuiltinType)) continue;
+      const name = e.name;
+      const c = this.builtinCheck(e, "v");
+      this.internal(`$g_${name}`, [{ name: "v", type: "unknown" }], "boolean", [returnStatement(c)]);
+      const u = new Uses();
+      ["v", "p", "out"].forEach((n) => u.use(n));
+      const expected = BUILTIN_EXPECTED[name];
+      let p: Doc;
+      if (name === "any") p = [call(this.rt("$json"), ["v", "p", "out", String(this.big)]), ";"];
+      else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
+      else {
+        const [min, max] = intRange(name) as readonly [string, string];
+        const wide = is64(name) && this.big;
+        p = [call(this.rt("$int"), ["v", "p", "out", str(name), wide ? `${min}n` : min, wide ? `${max}n` : max]), ";"];
+      }
+      this.internal(`$p_${name}`, this.problemParams(u), "void", [p]);
+    }
+  }
+
+  emit(): GeneratedFile {
+    if (this.m.module.isBuiltin()) this.builtins();
+    for (const t of this.m.types) {
       if (t instanceof EnumType) this.enumType(t);
       else if (t instanceof AlternateType) this.alternateType(t);
       else this.objectType(t);
-      if (!(t instanceof EnumType) && wideTypes(this.ctx).has(t)) this.converter(t);
+      if (!(t instanceof EnumType) && this.ctx.wide.has(t)) this.converter(t);
       this.publicApi(t);
     }
-    const rtImports = new Imports();
-    for (const n of this.rt) rtImports.add("../runtime.js", n);
-    for (const n of this.rtTypes) rtImports.add("../runtime.js", `type ${n}`);
-    const header = fileHeader(
-      this.ctx,
-      `Validators of ${this.module.isBuiltin() ? "QAPI's built-in types" : this.module.name}.`,
-    );
-    const imports = rtImports.print(false) + this.valueImports.print(false) + this.typeImports.print(true);
-    return { path: `validators/${this.slug}.ts`, content: `${header}\n${imports}\n${this.out.join("\n")}` };
+    this.returnValidators();
+    return this.file;
   }
 }
 
-export const emitValidators: Emitter = (ctx) =>
-  typeModules(ctx).map(({ module }) => new ValidatorsModule(ctx, module).emit());
+export function validatorsFiles(ctx: EmitContext): GeneratedFile[] {
+  return ctx.modules.filter((m) => m.types.length > 0 || m.module.isBuiltin()).map((m) => new ValidatorsFile(ctx, m).emit());
+}
+
+export const emitValidators: Emitter = (ctx) => validatorsFiles(ctx).flatMap((f) => f.print(ctx.schemaPath));

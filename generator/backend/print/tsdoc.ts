@@ -6,8 +6,8 @@
 
 import type { ArgSection, DocSection, QAPIDoc } from "../../frontend/doc.js";
 import type { Definition, EnumMember, Feature, IfCond, ObjectTypeMember } from "../../frontend/model.js";
-import { docComment } from "./layout.js";
 import type { EmitContext } from "../context.js";
+import { type Doc, conditionalGroup, hardline } from "./doc.js";
 
 /**
  * QAPI doc text as TSDoc text: `@name` references become code spans (a TSDoc `@` at
@@ -105,7 +105,36 @@ export function memberDocLines(
   return lines;
 }
 
-/** A printed doc comment (see printer.docComment), "" when there is nothing to say. */
-export function tsdoc(lines: readonly string[], indent = ""): string {
-  return docComment(lines, indent);
+/**
+ * A TSDoc comment, then a line break; "" when there is nothing to say. Lines are
+ * kept as given (prettier does not reflow comments); `*\/` in text is defused. One
+ * line prints as `/** text *\/` where it fits.
+ */
+export function tsdoc(lines: readonly string[]): Doc {
+  const body = commentLines(lines);
+  if (body.length === 0) return "";
+  const multi: Doc[] = ["/**"];
+  for (const l of body) multi.push(hardline, l === "" ? " *" : ` * ${l}`);
+  multi.push(hardline, " */", hardline);
+  if (body.length > 1) return multi;
+  return conditionalGroup([[`/** ${body[0] as string} */`, hardline], multi]);
+}
+
+/** Split, drop trailing spaces and blank edges, keep one blank line between paragraphs. */
+function commentLines(lines: readonly string[]): string[] {
+  const body: string[] = [];
+  let blank = false;
+  for (const text of lines) {
+    for (const raw of text.split("\n")) {
+      const line = raw.trimEnd();
+      if (line === "") {
+        blank = body.length > 0;
+        continue;
+      }
+      if (blank) body.push("");
+      blank = false;
+      body.push(line.includes("*/") ? line.replaceAll("*/", "*\\/") : line);
+    }
+  }
+  return body;
 }

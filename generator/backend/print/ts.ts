@@ -1,0 +1,454 @@
+// TypeScript constructs as layout documents, each laid out the way prettier (default
+// options) lays out the same construct, so that printed code is prettier-stable.
+// Emitters build code from these; none measures columns itself. Types are marked
+// `typeOnly` where JavaScript has none (annotations, type arguments, `as` casts),
+// so the same construct prints as TypeScript or as JavaScript.
+
+import {
+  type Doc,
+  align,
+  conditionalGroup,
+  group,
+  hardline,
+  ifBreak,
+  indent,
+  indentIfBreak,
+  join,
+  line,
+  softline,
+  typeOnly,
+} from "./doc.js";
+
+// ---------------------------------------------------------------------------
+// Tokens
+
+const SIMPLE_STRING = /^[^"'\\\u0000-\u001f\u2028\u2029]*$/;
+
+/** A string literal as prettier prints it: double quotes unless that needs more escapes. */
+export function str(s: string): string {
+  if (SIMPLE_STRING.test(s)) return `"${s}"`;
+  const doubles = s.split('"').length - 1;
+  const singles = s.split("'").length - 1;
+  if (doubles > singles) return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\n/g, "\\n")}'`;
+  return JSON.stringify(s);
+}
+
+/** Is `name` usable as a property name without quotes? */
+export function isIdentifierName(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
+}
+
+/** A property key as prettier prints it: bare when it can be, else quoted. */
+export function key(name: string): string {
+  return isIdentifierName(name) ? name : str(name);
+}
+
+/** `o.name`, or `o["name"]` when the name is not an identifier. */
+export function member(o: Doc, name: string): Doc {
+  return isIdentifierName(name) ? [o, ".", name] : [o, "[", str(name), "]"];
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+/** A binary or logical expression: laid out by where it stands (see `expr`). */
+export interface Binary {
+  readonly t: "binary";
+  readonly op: string;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export type Expr = Doc | Binary;
+
+const PRECEDENCE: Record<string, number> = {
+  "??": 1,
+  "||": 2,
+  "&&": 3,
+  "===": 7,
+  "!==": 7,
+  "<": 8,
+  ">": 8,
+  "<=": 8,
+  ">=": 8,
+  "+": 10,
+  "-": 10,
+};
+
+function isBinary(e: Expr): e is Binary {
+  return typeof e === "object" && !Array.isArray(e) && (e as { t?: string }).t === "binary";
+}
+
+/** `left op right`. */
+export function bin(op: string, left: Expr, right: Expr): Binary {
+  return { t: "binary", op, left, right };
+}
+
+/** `a op b op c …`, associated to the left. */
+export function chain(op: string, operands: readonly Expr[]): Expr {
+  let e = operands[0] as Expr;
+  for (let i = 1; i < operands.length; i++) e = bin(op, e, operands[i] as Expr);
+  return e;
+}
+
+/** Do `a op1 b op2 c` print as one flat chain (same precedence, not equality)? */
+function flattens(parent: string, child: string): boolean {
+  if (PRECEDENCE[parent] !== PRECEDENCE[child]) return false;
+  return PRECEDENCE[parent] !== 7;
+}
+
+function needsParens(parent: string, child: Binary): boolean {
+  const p = PRECEDENCE[parent] as number;
+  const c = PRECEDENCE[child.op] as number;
+  // prettier keeps (adds) parentheses around `&&` inside `||`, and mixed `??`.
+  const mixedLogical = isLogical(parent) && isLogical(child.op) && parent !== child.op;
+  return c < p || mixedLogical || (c === p && !flattens(parent, child.op));
+}
+
+/** The parts of a flattened chain: [first, " op", line, second, ...] (prettier's printBinaryish). */
+function binaryParts(e: Binary, insideParens: boolean): Doc[] {
+  const parts: Doc[] =
+    isBinary(e.left) && flattens(e.op, e.left.op) ? binaryParts(e.left, insideParens) : [group(operand(e.op, e.left))];
+  const right: Doc[] = [e.op, line, operand(e.op, e.right)];
+  // A group of its own where the chain changes kind (`a === b` inside `&&`).
+  const own = !(insideParens && isLogical(e.op)) && !isBinary(e.left) && !isBinary(e.right);
+  parts.push(" ", own ? group(right) : right);
+  return parts;
+}
+
+function isLogical(op: string): boolean {
+  return op === "&&" || op === "||" || op === "??";
+}
+
+/** An operand of `op`: parenthesized and indented as a chain of its own when needed. */
+function operand(op: string, e: Expr): Doc {
+  if (!isBinary(e)) return e;
+  const parts = binaryParts(e, false);
+  const chainDoc = group([parts[0] as Doc, indent(parts.slice(1))]);
+  return needsParens(op, e) ? ["(", chainDoc, ")"] : chainDoc;
+}
+
+/**
+ * An expression standing alone (an argument, an element, the right of `=`): a
+ * binary chain is one group, its continuation lines indented.
+ */
+export function expr(e: Expr): Doc {
+  if (!isBinary(e)) return e;
+  const parts = binaryParts(e, false);
+  return group([parts[0] as Doc, indent(parts.slice(1))]);
+}
+
+/** `!e`, parenthesized when `e` is a chain. */
+export function not(e: Expr): Doc {
+  if (!isBinary(e)) return ["!", e];
+  return ["!(", group([indent([softline, ...binaryParts(e, false)]), softline]), ")"];
+}
+
+/** Arguments `(a, b)`, one per line with a trailing comma when they do not fit. */
+export function args(list: readonly Expr[]): Doc {
+  if (list.length === 0) return "()";
+  const printed = list.map(expr);
+  return group(["(", indent([softline, join([",", line], printed)]), ifBreak(","), softline, ")"]);
+}
+
+/**
+ * `callee(args)`. When the last argument is an object or array literal (`hugLast`),
+ * it is hugged as prettier does: `f(a, [` … `])` before breaking every argument.
+ */
+export function call(callee: Doc, list: readonly Expr[], opts: { hugLast?: boolean; typeArgs?: readonly Doc[] } = {}): Doc {
+  const head: Doc = opts.typeArgs === undefined ? callee : [callee, typeOnly(["<", join(", ", opts.typeArgs), ">"])];
+  if (opts.hugLast !== true || list.length === 0) return [head, args(list)];
+  const printed = list.map(expr);
+  const init = printed.slice(0, -1);
+  const last = printed[printed.length - 1] as Doc;
+  const hugged: Doc = ["(", join(", ", [...init, group(last, { shouldBreak: true })]), ")"];
+  return [head, conditionalGroup([["(", join(", ", printed), ")"], hugged, args(list)])];
+}
+
+/** `new callee(args)`. */
+export function newCall(callee: Doc, list: readonly Expr[], opts: { hugLast?: boolean; typeArgs?: readonly Doc[] } = {}): Doc {
+  return ["new ", call(callee, list, opts)];
+}
+
+/** `value as Type` in TypeScript, `value` in JavaScript. */
+export function cast(value: Doc, type: Doc): Doc {
+  return [value, typeOnly([" as ", type])];
+}
+
+/**
+ * An array literal. prettier breaks an array of two or more objects with more than
+ * one member each; others break when they do not fit.
+ */
+export function array(items: readonly Doc[], opts: { shouldBreak?: boolean } = {}): Doc {
+  if (items.length === 0) return "[]";
+  return group(["[", indent([softline, join([",", line], items)]), ifBreak(","), softline, "]"], {
+    shouldBreak: opts.shouldBreak ?? false,
+  });
+}
+
+/**
+ * An object literal, flat when it fits unless `expanded` (prettier keeps an object
+ * expanded when its source has a line break after `{`).
+ */
+export function object(props: readonly Doc[], opts: { expanded?: boolean } = {}): Doc {
+  if (props.length === 0) return "{}";
+  return group(["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"], {
+    shouldBreak: opts.expanded ?? false,
+  });
+}
+
+/** How the right side of `=` or `:` is laid out (prettier's assignment layouts). */
+export type RightKind =
+  /** a string literal, a binary chain, a call that hardly breaks: break after the operator first */
+  | "break-after"
+  /** after a short key, a number or a boolean: never break after the operator */
+  | "never-break"
+  /** anything else: break inside the right side first, then after the operator */
+  | "fluid";
+
+/**
+ * The layout of a right side, as prettier chooses it for what we print. `shortKey`:
+ * the left is an object key narrower than the indentation plus three. A call with no
+ * argument or one short one (`Object.getPrototypeOf(v)`) is "break-after" too, which
+ * the caller says, as a Doc cannot tell.
+ */
+export function rightKind(right: Expr, shortKey: boolean): RightKind {
+  if (isBinary(right)) return "break-after";
+  if (shortKey) return "never-break";
+  if (typeof right === "string" && /^["']/.test(right)) return "break-after";
+  if (typeof right === "string" && /^(-?\d|true$|false$)/.test(right)) return "never-break";
+  return "fluid";
+}
+
+/** `left op right` as an assignment-like construct (declaration, assignment, property). */
+export function assignment(left: Doc, op: string, right: Expr, kind: RightKind): Doc {
+  const r = expr(right);
+  switch (kind) {
+    case "break-after":
+      return group([group(left), op, group(indent([line, r]))]);
+    case "never-break":
+      return group([group(left), op, " ", r]);
+    case "fluid": {
+      const id = Symbol("assignment");
+      return group([group(left), op, group(indent(line), { id }), indentIfBreak(r, id)]);
+    }
+  }
+}
+
+/** A `key: value` property of an object literal. */
+export function prop(name: string, value: Expr): Doc {
+  const k = key(name);
+  // prettier does not break after a key shorter than the indentation plus three.
+  return assignment(k, ":", value, rightKind(value, k.length < 5));
+}
+
+// ---------------------------------------------------------------------------
+// Types
+
+/** `A | B` laid out as the type of a member or parameter: `| A` lines when broken. */
+export function unionType(items: readonly Doc[]): Doc {
+  if (items.length === 1) return items[0] as Doc;
+  return group(indent([ifBreak([line, "| "]), join([line, "| "], items.map((i) => align(2, i)))]));
+}
+
+/**
+ * `type Name = T;`: a union stays on the line, else moves to the next line, else
+ * breaks into `| A` lines; other types stay on the line and break inside.
+ */
+export function typeAlias(name: string, items: readonly Doc[], opts: { exported?: boolean; declare?: boolean } = {}): Doc {
+  const head = `${opts.exported === true ? "export " : ""}${opts.declare === true ? "declare " : ""}type ${name} =`;
+  if (items.length === 0) return `${head} never;`;
+  if (items.length === 1) return [head, " ", items[0] as Doc, ";"];
+  const union = group([ifBreak("| "), join([line, "| "], items.map((i) => align(2, i)))]);
+  return group([head, indent([line, union]), ";"]);
+}
+
+/** `(A & B)` of a union, or any type in parentheses. */
+export function parens(t: Doc): Doc {
+  return ["(", t, ")"];
+}
+
+/** `A & B & C`; object type literals among them break inside (hugged). */
+export function intersection(items: readonly Doc[]): Doc {
+  return join(" & ", items);
+}
+
+/** A property of a type literal or interface: `key?: Type`. */
+export interface TypeMember {
+  readonly name: string;
+  readonly optional?: boolean;
+  readonly readonly?: boolean;
+  readonly type: Doc;
+  /** Its TSDoc comment (printed only when the literal breaks). */
+  readonly doc?: Doc;
+}
+
+function typeMember(m: TypeMember): Doc {
+  return [m.readonly === true ? "readonly " : "", key(m.name), m.optional === true ? "?" : "", ": ", m.type];
+}
+
+/**
+ * A type literal `{ a: A; b: B }`, flat when it fits unless `expanded` or a member
+ * has a doc comment.
+ */
+export function typeLiteral(members: readonly TypeMember[], opts: { expanded?: boolean } = {}): Doc {
+  if (members.length === 0) return "{}";
+  const broken = opts.expanded === true || members.some((m) => m.doc !== undefined);
+  const body = members.map((m) => [m.doc ?? "", typeMember(m)]);
+  return group(["{", indent([line, join([ifBreak(";", "; "), softline], body)]), ifBreak(";"), line, "}"], {
+    shouldBreak: broken,
+  });
+}
+
+/**
+ * Type arguments `<A, B>`, broken one per line when they do not fit; a lone simple
+ * one (a name, a keyword) is hugged, as prettier does.
+ */
+export function typeArgs(list: readonly Doc[]): Doc {
+  if (list.length === 1 && isSimpleType(list[0] as Doc)) return ["<", list[0] as Doc, ">"];
+  return group(["<", indent([softline, join([",", line], list)]), softline, ">"]);
+}
+
+/** A type name or keyword, without arguments or brackets. */
+function isSimpleType(t: Doc): boolean {
+  if (typeof t === "string") return /^[A-Za-z_$][\w$]*$/.test(t);
+  return !Array.isArray(t) && (t as { t?: string }).t === "ref";
+}
+
+/** `check extends ext ? yes : no`, broken before `?` and `:` when it does not fit. */
+export function conditionalType(check: Doc, ext: Doc, yes: Doc, no: Doc): Doc {
+  return group([check, " extends ", ext, indent([line, "? ", yes, line, ": ", no])]);
+}
+
+/** A mapped type `{ readonly [K in Keys]: Value }`, broken onto its own lines when it does not fit. */
+export function mappedType(k: string, keys: Doc, value: Doc, opts: { readonly?: boolean } = {}): Doc {
+  const member = [opts.readonly === true ? "readonly " : "", "[", k, " in ", keys, "]: ", value];
+  return group(["{", indent([line, member, ifBreak(";")]), line, "}"]);
+}
+
+/** `T[]`, parenthesized when `T` is not a simple name. */
+export function arrayType(element: string): string {
+  return /^[A-Za-z0-9_$.]+$/.test(element) ? `${element}[]` : `(${element})[]`;
+}
+
+// ---------------------------------------------------------------------------
+// Statements and declarations
+
+/** A block `{ … }` of statements, each on its own line. */
+export function block(statements: readonly Doc[]): Doc {
+  if (statements.length === 0) return "{}";
+  return ["{", indent([hardline, join(hardline, statements)]), hardline, "}"];
+}
+
+/** `if (test) statement`, or `if (test) { … }` when `then` is a block. */
+export function ifStatement(test: Expr, then: Doc, opts: { block?: boolean; otherwise?: Doc } = {}): Doc {
+  const t = isBinary(test) ? binaryParts(test, true) : test;
+  const clause: Doc = opts.block === true ? [" ", then] : indent([line, then]);
+  const head = group(["if (", group([indent([softline, t]), softline]), ")", clause]);
+  if (opts.otherwise === undefined) return head;
+  return [head, opts.block === true ? " else " : [hardline, "else "], opts.otherwise];
+}
+
+/** `return e;` (a binary chain in parentheses when it breaks). */
+export function returnStatement(e?: Expr): Doc {
+  if (e === undefined) return "return;";
+  if (!isBinary(e)) return ["return ", e, ";"];
+  return ["return", group([ifBreak(" (", " "), indent([softline, group(binaryParts(e, false))]), softline, ifBreak(")")]), ";"];
+}
+
+/** `for (const name of iterable) statement`. */
+export function forOf(name: string, iterable: Doc, body: Doc, opts: { block?: boolean } = {}): Doc {
+  return group([`for (const ${name} of `, iterable, ")", opts.block === true ? [" ", body] : indent([line, body])]);
+}
+
+/** `switch (e) { case …: … }`: each case's statements below its labels. */
+export function switchStatement(e: Doc, cases: readonly { labels: readonly Doc[]; body: readonly Doc[] }[]): Doc {
+  const printed = cases.map((c) => [
+    join(hardline, c.labels.map((l) => ["case ", l, ":"])),
+    c.body.length === 0 ? "" : indent([hardline, join(hardline, c.body)]),
+  ]);
+  return ["switch (", e, ") {", indent([hardline, join(hardline, printed)]), hardline, "}"];
+}
+
+/** `const name: Type = init;` (or `let`), laid out as prettier lays out assignments. */
+export function declaration(
+  kind: "const" | "let",
+  name: string,
+  type: Doc | undefined,
+  init: Expr | undefined,
+  opts: { exported?: boolean; right?: RightKind } = {},
+): Doc {
+  const left: Doc = [opts.exported === true ? "export " : "", kind, " ", name, type === undefined ? "" : typeOnly([": ", type])];
+  if (init === undefined) return [left, ";"];
+  return [assignment(left, " =", init, opts.right ?? rightKind(init, false)), ";"];
+}
+
+/** `target = value;`. */
+export function assign(target: Doc, value: Expr): Doc {
+  return [assignment(target, " =", value, rightKind(value, false)), ";"];
+}
+
+/** A parameter of a function or method: `name?: Type`, `name: Type = dflt`. */
+export interface Param {
+  readonly name: string;
+  readonly type: Doc;
+  readonly optional?: boolean;
+  readonly default?: Doc;
+}
+
+function param(p: Param): Doc {
+  return [
+    p.name,
+    typeOnly([p.optional === true ? "?" : "", ": ", p.type]),
+    p.default === undefined ? "" : [" = ", p.default],
+  ];
+}
+
+/** A parameter as a declaration states it: a default value makes it optional. */
+function declared(p: Param): Param {
+  return { name: p.name, type: p.type, optional: p.optional === true || p.default !== undefined };
+}
+
+/**
+ * `(a: A, b: B): R`, parameters one per line when the whole does not fit (the
+ * parameters break before the return type does, as prettier breaks them).
+ */
+export function signature(params: readonly Param[], returns: Doc | undefined): Doc {
+  const ret: Doc = returns === undefined ? "" : typeOnly([": ", returns]);
+  if (params.length === 0) return ["()", ret];
+  // No comma may follow a rest parameter.
+  const trailing = (params[params.length - 1] as Param).name.startsWith("...") ? "" : ifBreak(",");
+  return group(["(", indent([softline, join([",", line], params.map(param))]), trailing, softline, ")", ret]);
+}
+
+/** A function declaration; `body` undefined declares it only (for `.d.ts`). */
+export function functionDeclaration(
+  name: string,
+  params: readonly Param[],
+  returns: Doc | undefined,
+  body: readonly Doc[] | undefined,
+  opts: { exported?: boolean; async?: boolean; typeParams?: Doc } = {},
+): Doc {
+  const head: Doc = [
+    opts.exported === true ? "export " : "",
+    body === undefined ? "declare " : "",
+    opts.async === true ? "async " : "",
+    "function ",
+    name,
+    opts.typeParams ?? "",
+  ];
+  const sig = signature(body === undefined ? params.map(declared) : params, returns);
+  return body === undefined ? [head, sig, ";"] : [head, sig, " ", block(body)];
+}
+
+/** A method of a class or object literal; `body` undefined declares it only. */
+export function method(
+  name: string,
+  params: readonly Param[],
+  returns: Doc | undefined,
+  body: readonly Doc[] | undefined,
+  opts: { typeParams?: Doc } = {},
+): Doc {
+  const sig = signature(body === undefined ? params.map(declared) : params, returns);
+  return body === undefined ? [name, opts.typeParams ?? "", sig, ";"] : [name, opts.typeParams ?? "", sig, " ", block(body)];
+}

@@ -1,0 +1,528 @@
+// Validation: what generated validators share. Copied verbatim into every output as
+// runtime/validate.ts (so generated code needs no dependency), and part of
+// @qapi-gen/qmp. Names starting with `$` are internal to generated code: no name
+// derived from a schema contains `$`, so they never clash.
+
+/**
+ * One thing wrong with a value.
+ *
+ * `path` locates it the way QEMU names parameters: members joined by `.`, array
+ * elements as `[i]` (e.g. `actions[0].data.extra`); "" is the value itself.
+ * `message` says what is wrong, in QEMU's words where QEMU has some (e.g.
+ * "Parameter 'actions[0].data.extra' is unexpected").
+ */
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+/**
+ * How a value is checked, by the direction it travels.
+ *
+ * - `"strict"` (the default) is for what a client sends: command arguments.
+ *   Exactly as QEMU checks them: a member the schema does not know is an error,
+ *   and so is an enumeration value it does not know.
+ * - `"compatible"` is for what QEMU sends: command returns and event data. A
+ *   newer QEMU may add members, enumeration values and union branches (qmp-spec,
+ *   "Compatibility considerations"), so unknown members are ignored, an unknown
+ *   enumeration value is accepted as it is (code should have a default case),
+ *   and a union whose discriminator has an unknown value is checked for its
+ *   common members only. Everything else (types, integer ranges, required
+ *   members, known branches) is checked as in strict mode.
+ */
+export type ValidationMode = "strict" | "compatible";
+
+/**
+ * The Standard Schema v1 interface (https://standardschema.dev), so that any
+ * library accepting Standard Schema accepts qapi-gen validators.
+ */
+export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  readonly "~standard": StandardSchemaV1.Props<Input, Output>;
+}
+
+// The namespace is the published shape of Standard Schema v1, declared only.
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace StandardSchemaV1 {
+  export interface Props<Input = unknown, Output = Input> {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (
+      value: unknown,
+    ) => Result<Output> | Promise<Result<Output>>;
+    readonly types?: Types<Input, Output> | undefined;
+  }
+  export type Result<Output> = SuccessResult<Output> | FailureResult;
+  export interface SuccessResult<Output> {
+    readonly value: Output;
+    readonly issues?: undefined;
+  }
+  export interface FailureResult {
+    readonly issues: readonly Issue[];
+  }
+  export interface Issue {
+    readonly message: string;
+    readonly path?: readonly (PropertyKey | PathSegment)[] | undefined;
+  }
+  export interface PathSegment {
+    readonly key: PropertyKey;
+  }
+  export interface Types<Input = unknown, Output = Input> {
+    readonly input: Input;
+    readonly output: Output;
+  }
+  export type InferInput<Schema extends StandardSchemaV1> = NonNullable<
+    Schema["~standard"]["types"]
+  >["input"];
+  export type InferOutput<Schema extends StandardSchemaV1> = NonNullable<
+    Schema["~standard"]["types"]
+  >["output"];
+}
+
+/**
+ * Checks values against one QAPI type (or a command's arguments or return, or an
+ * event's data). Every type `Foo` has `FooValidator` and the guard
+ * `isFoo(value, mode)` (the same as `FooValidator.is`).
+ *
+ * ```ts
+ * if (!TransactionArgumentsValidator.is(args)) {
+ *   for (const p of TransactionArgumentsValidator.problems(args)) {
+ *     console.error(p.message); // Parameter 'actions[0].data.extra' is unexpected
+ *   }
+ * }
+ * ```
+ *
+ * - `is` is the fast path: a type guard, no allocation on valid values.
+ * - `problems` lists what is wrong ([] exactly when `is` is true), each with a
+ *   QEMU-style path; it stops after 100 problems.
+ * - Both take the {@link ValidationMode}; "strict" by default. In "compatible"
+ *   mode the guard still narrows to `T`, but the value may carry members and
+ *   enumeration values that `T` does not list.
+ * - `~standard` is the Standard Schema v1 interface, in strict mode;
+ *   `standard("compatible")` gives it in compatible mode.
+ *
+ * Integers are checked for their type's range. Generated with `--int64 number`,
+ * 64-bit integer types (int, int64, uint64, size) are numbers, and one beyond
+ * ±2^53 (where a number loses precision) is reported, never accepted. Generated
+ * with `--int64 bigint` they are `bigint` in both directions; JSON has one number
+ * type, so `fromJson` converts the numbers of a parsed value's 64-bit members in
+ * place, guided by the schema, before validation (the generated client, event
+ * parser and dispatcher do this). A member whose value is `undefined` counts as
+ * absent, as JSON.stringify drops it. Values are only read, never changed;
+ * `__proto__` and other keys are data like any other. Nesting deeper than 1,000
+ * objects and arrays is reported as a problem rather than overflowing the stack.
+ */
+export interface Validator<T> extends StandardSchemaV1<unknown, T> {
+  /** The schema name of what is validated. */
+  readonly name: string;
+  is(value: unknown, mode?: ValidationMode): value is T;
+  problems(value: unknown, mode?: ValidationMode): Problem[];
+  standard(mode: ValidationMode): StandardSchemaV1<unknown, T>;
+  /**
+   * Converts a value parsed from JSON to this type's representation, in place:
+   * with `--int64 bigint`, the safe-integer numbers of its 64-bit integer members
+   * become bigint; otherwise the value as it is. Returns the converted value (the
+   * same object or array; a scalar converted). Does not validate: call `is` or
+   * `problems` on the result.
+   */
+  fromJson(value: unknown): unknown;
+}
+
+/** @internal */
+export type $Obj = Record<string, unknown>;
+/** @internal A guard: value, compatible mode, depth. */
+export type $Guard = (v: unknown, c: boolean, d: number) => boolean;
+/** @internal A problems function: value, compatible mode, depth, path, output. */
+export type $Check = (
+  v: unknown,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+) => void;
+/** @internal A converter from JSON (see Validator.fromJson): value, depth. */
+export type $Conv = (v: unknown, d: number) => unknown;
+/** @internal An object type's member problems; pushes its known member names to `ks`. */
+export type $Members = (
+  o: $Obj,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+  ks: ReadonlySet<string>[],
+) => void;
+
+/** @internal Greatest nesting of objects and arrays the validators descend into. */
+export const $MAX_DEPTH = 1000;
+/** @internal Problems listed at most, per call of `problems`. */
+export const $MAX_PROBLEMS = 100;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** @internal Is `v` a JSON object (not null, not an array)? */
+export function $isObject(v: unknown): v is $Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** @internal An own member's value; undefined when absent (never inherited). */
+export function $own(o: $Obj, key: string): unknown {
+  return hasOwn.call(o, key) ? o[key] : undefined;
+}
+
+/** @internal How many own members of `o` have a value that is not undefined? */
+export function $ownKeys(o: $Obj): number {
+  let m = 0;
+  for (const k of Object.keys(o)) if (o[k] !== undefined) m++;
+  return m;
+}
+
+/** @internal Is `v` a JSON value (with bigints when `big`)? Iterative: any depth, no recursion. */
+export function $isJson(v: unknown, big: boolean): boolean {
+  if (typeof v !== "object" || v === null) return isJsonScalar(v, big);
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    switch (typeof x) {
+      case "string":
+      case "boolean":
+        break;
+      case "number":
+        if (!Number.isFinite(x)) return false;
+        break;
+      case "bigint":
+        if (!big) return false;
+        break;
+      case "object":
+        if (x === null) break;
+        if (Array.isArray(x)) {
+          for (const y of x as unknown[]) stack.push(y);
+        } else {
+          for (const k of Object.keys(x)) {
+            const y = (x as $Obj)[k];
+            if (y !== undefined) stack.push(y);
+          }
+        }
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+function isJsonScalar(v: unknown, big: boolean): boolean {
+  const t = typeof v;
+  return (
+    t === "string" ||
+    t === "boolean" ||
+    v === null ||
+    (t === "number" ? Number.isFinite(v) : big && t === "bigint")
+  );
+}
+
+/** @internal Is `v` an integer from `min` to `max`? */
+export function $isInt(v: unknown, min: number, max: number): boolean {
+  return Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+}
+
+/** @internal Is `v` a bigint from `min` to `max`? */
+export function $isBig(v: unknown, min: bigint, max: bigint): boolean {
+  return typeof v === "bigint" && v >= min && v <= max;
+}
+
+/** @internal A safe-integer number as bigint; anything else unchanged. */
+export function $big(v: unknown): unknown {
+  return Number.isSafeInteger(v) ? BigInt(v as number) : v;
+}
+
+/** @internal Converts the integers of array `a` in place (see $big). */
+export function $bigs(a: unknown[]): void {
+  for (let i = 0; i < a.length; i++) {
+    const e = a[i];
+    if (typeof e === "number") a[i] = $big(e);
+  }
+}
+
+/** @internal Converts the elements of array `a` in place with `b`. */
+export function $bigEach(a: unknown[], b: $Conv, d: number): void {
+  if (d > $MAX_DEPTH) return;
+  for (let i = 0; i < a.length; i++) a[i] = b(a[i], d + 1);
+}
+
+/** @internal Sets own member `key` (a name objects inherit, e.g. "constructor"). */
+export function $setOwn(o: $Obj, key: string, v: unknown): void {
+  Object.defineProperty(o, key, {
+    value: v,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
+/** @internal The path of member `name` of the value at `p`. */
+export function $at(p: string, name: string): string {
+  return p === "" ? name : `${p}.${name}`;
+}
+
+function named(p: string): string {
+  return p === "" ? "the value" : `'${p}'`;
+}
+
+/** @internal */
+export function $type(out: Problem[], p: string, expected: string): void {
+  out.push({
+    path: p,
+    message:
+      p === ""
+        ? `Invalid type, expected: ${expected}`
+        : `Invalid parameter type for '${p}', expected: ${expected}`,
+  });
+}
+
+/** @internal */
+export function $missing(out: Problem[], p: string): void {
+  out.push({ path: p, message: `Parameter '${p}' is missing` });
+}
+
+/** @internal */
+export function $deep(out: Problem[], p: string): void {
+  out.push({ path: p, message: `${named(p)} is nested too deeply` });
+}
+
+/** @internal */
+export function $enum(out: Problem[], p: string, v: string): void {
+  out.push({
+    path: p,
+    message: `Parameter ${named(p)} does not accept value '${v}'`,
+  });
+}
+
+/** @internal Problems of a JSON value (QAPI's `any`), with bigints when `big`. */
+export function $json(
+  v: unknown,
+  p: string,
+  out: Problem[],
+  big: boolean,
+): void {
+  if (!$isJson(v, big)) $type(out, p, "JSON value");
+}
+
+/**
+ * @internal Problems of an integer of type `name`, from `min` to `max`: numbers
+ * when the bounds are numbers, bigints when they are bigints.
+ */
+export function $int(
+  v: unknown,
+  p: string,
+  out: Problem[],
+  name: string,
+  min: number | bigint,
+  max: number | bigint,
+): void {
+  if (typeof min === "bigint") {
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
+      out.push({
+        path: p,
+        message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)`,
+      });
+      return;
+    }
+    if (typeof v !== "bigint") return $type(out, p, "integer (bigint)");
+  } else {
+    if (!Number.isInteger(v)) return $type(out, p, "integer");
+    if (!Number.isSafeInteger(v)) {
+      out.push({
+        path: p,
+        message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost`,
+      });
+      return;
+    }
+  }
+  const n = v as number | bigint;
+  if (n < min || n > max)
+    out.push({ path: p, message: `Parameter ${named(p)} expects ${name}` });
+}
+
+/** @internal Reports the members of `o` that none of `known` has. */
+export function $unknown(
+  o: $Obj,
+  known: readonly ReadonlySet<string>[],
+  p: string,
+  out: Problem[],
+): void {
+  for (const k of Object.keys(o)) {
+    if (o[k] === undefined || known.some((s) => s.has(k))) continue;
+    out.push({
+      path: $at(p, k),
+      message: `Parameter '${$at(p, k)}' is unexpected`,
+    });
+  }
+}
+
+/**
+ * @internal Problems of member `key` of `o` (at path `p`), checked with `check`.
+ * `flags`: 1 optional, 2 array of what `check` checks.
+ */
+export function $member(
+  out: Problem[],
+  o: $Obj,
+  p: string,
+  key: string,
+  flags: number,
+  check: $Check,
+  c: boolean,
+  d: number,
+): void {
+  const v = hasOwn.call(Object.prototype, key) ? $own(o, key) : o[key];
+  const q = $at(p, key);
+  if (v === undefined) {
+    if ((flags & 1) === 0) $missing(out, q);
+  } else if ((flags & 2) !== 0) {
+    $array(v, c, d, q, out, check);
+  } else {
+    check(v, c, d, q, out);
+  }
+}
+
+/** @internal Problems of an array whose elements `check` checks. */
+export function $array(
+  v: unknown,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+  check: $Check,
+): void {
+  if (!Array.isArray(v)) return $type(out, p, "array");
+  if (d > $MAX_DEPTH) return $deep(out, p);
+  for (let i = 0; i < v.length && out.length < $MAX_PROBLEMS; i++) {
+    check(v[i], c, d + 1, `${p}[${i}]`, out);
+  }
+}
+
+/** @internal Problems of an object: its members (`q`), then unknown ones. */
+export function $object(
+  v: unknown,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+  q: $Members,
+): void {
+  if (!$isObject(v)) return $type(out, p, "object");
+  if (d > $MAX_DEPTH) return $deep(out, p);
+  const ks: ReadonlySet<string>[] = [];
+  q(v, c, d, p, out, ks);
+  if (!c) $unknown(v, ks, p, out);
+}
+
+/** A Problem's path as Standard Schema path segments. */
+function segments(path: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  const re = /\[(\d+)\]|\.?((?:__[a-z0-9.-]+_)?[^.[]+)/g;
+  for (let m = re.exec(path); m !== null; m = re.exec(path)) {
+    out.push(m[1] !== undefined ? Number(m[1]) : (m[2] as string));
+  }
+  return out;
+}
+
+class SchemaValidator<T> implements Validator<T> {
+  readonly "~standard": StandardSchemaV1.Props<unknown, T>;
+  readonly name: string;
+  private readonly g: $Guard;
+  private readonly p: $Check;
+  private readonly b: $Conv | undefined;
+
+  constructor(name: string, g: $Guard, p: $Check, b: $Conv | undefined) {
+    this.name = name;
+    this.g = g;
+    this.p = p;
+    this.b = b;
+    this["~standard"] = this.props(false);
+  }
+
+  fromJson(value: unknown): unknown {
+    const b = this.b;
+    if (b === undefined) return value;
+    try {
+      return b(value, 0);
+    } catch (e) {
+      if (e instanceof RangeError) return value;
+      throw e;
+    }
+  }
+
+  is(value: unknown, mode?: ValidationMode): value is T {
+    try {
+      return this.g(value, mode === "compatible", 0);
+    } catch (e) {
+      if (e instanceof RangeError) return false;
+      throw e;
+    }
+  }
+
+  problems(value: unknown, mode?: ValidationMode): Problem[] {
+    const c = mode === "compatible";
+    const out: Problem[] = [];
+    try {
+      if (this.g(value, c, 0)) return out;
+      this.p(value, c, 0, "", out);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      $deep(out, "");
+    }
+    if (out.length > $MAX_PROBLEMS) out.length = $MAX_PROBLEMS;
+    if (out.length === 0) $type(out, "", this.name);
+    return out;
+  }
+
+  standard(mode: ValidationMode): StandardSchemaV1<unknown, T> {
+    return { "~standard": this.props(mode === "compatible") };
+  }
+
+  private props(c: boolean): StandardSchemaV1.Props<unknown, T> {
+    return {
+      version: 1,
+      vendor: "qapi-gen",
+      validate: (value) => {
+        const problems = this.problems(value, c ? "compatible" : "strict");
+        if (problems.length === 0) return { value: value as T };
+        return {
+          issues: problems.map((q) => ({
+            message: q.message,
+            path: segments(q.path),
+          })),
+        };
+      },
+    };
+  }
+}
+
+/** @internal Makes the validator of a generated guard, problems function and converter. */
+export function $validator<T>(
+  name: string,
+  g: $Guard,
+  p: $Check,
+  b?: $Conv,
+): Validator<T> {
+  return new SchemaValidator<T>(name, g, p, b);
+}
+
+/** @internal A validator from a problems function alone (returns of array and built-in types). */
+export function $checked<T>(name: string, p: $Check, b?: $Conv): Validator<T> {
+  const g: $Guard = (v, c, d) => {
+    const out: Problem[] = [];
+    p(v, c, d, "", out);
+    return out.length === 0;
+  };
+  return new SchemaValidator<T>(name, g, p, b);
+}
+
+/** @internal The validator of arrays of what `p` checks (and `b` converts). */
+export function $list<T>(name: string, p: $Check, b?: $Conv): Validator<T[]> {
+  const check: $Check = (v, c, d, q, out) => $array(v, c, d, q, out, p);
+  if (b === undefined) return $checked<T[]>(name, check);
+  return $checked<T[]>(name, check, (v, d) => {
+    if (Array.isArray(v)) $bigEach(v, b, d);
+    return v;
+  });
+}
