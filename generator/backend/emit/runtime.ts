@@ -326,6 +326,16 @@ function $name(p: string): string {
   return p === "" ? "the value" : \`'\${p}'\`;
 }
 
+/**
+ * How QEMU names the value at \`p\` where its visitors name a member alone (enum
+ * values, alternates, intN/uintN ranges): its last member name, "null" for an
+ * array element.
+ */
+function $leaf(p: string): string {
+  if (p === "") return "the value";
+  return p.endsWith("]") ? "'null'" : \`'\${p.slice(p.lastIndexOf(".") + 1)}'\`;
+}
+
 /** @internal */
 export function $type(out: ${Problem}[], p: string, expected: string): void {
   out.push({
@@ -351,7 +361,18 @@ export function $deep(out: ${Problem}[], p: string): void {
 export function $enum(out: ${Problem}[], p: string, v: string): void {
   out.push({
     path: p,
-    message: \`Parameter \${$name(p)} does not accept value '\${v}'\`,
+    message: \`Parameter \${$leaf(p)} does not accept value '\${v}'\`,
+  });
+}
+
+/** @internal A value no alternative of alternate \`expected\` takes. */
+export function $alternate(out: ${Problem}[], p: string, expected: string): void {
+  out.push({
+    path: p,
+    message:
+      p === ""
+        ? \`Invalid type, expected: \${expected}\`
+        : \`Invalid parameter type for \${$leaf(p)}, expected: \${expected}\`,
   });
 }
 
@@ -360,7 +381,13 @@ export function $json(v: unknown, p: string, out: ${Problem}[]): void {
   if (!$isJson(v)) $type(out, p, "JSON value");
 }
 
-/** @internal Problems of an integer of type \`name\`, from \`min\` to \`max\`. */
+/**
+ * @internal Problems of an integer of type \`name\`, from \`min\` to \`max\`, in
+ * QEMU's words: a signed value that is no int64 is not an "integer"; an unsigned
+ * one is read as uint64 (a negative one as its two's complement), so what is no
+ * uint64 "expects uint64"; a narrower type's range is checked after that, naming
+ * the member alone and the C type (\`expects uint32_t\`).
+ */
 export function $int(
   v: unknown,
   p: string,
@@ -369,32 +396,46 @@ export function $int(
   min: ${big ? "number | bigint" : "number"},
   max: ${big ? "number | bigint" : "number"},
 ): void {
-  ${
+  const unsigned = name === "size" || name.startsWith("uint");
+  const bad = (): void => {
+    if (unsigned) {
+      out.push({ path: p, message: \`Parameter \${$name(p)} expects uint64\` });
+    } else {
+      $type(out, p, "integer");
+    }
+  };
+  if (typeof min === "number") {
+    if (!Number.isInteger(v)) return bad();
+    const n = v as number;
+    if (name === "int" || name === "size" || name.endsWith("64")) {
+      // 64 bits wide, as a number: exact only up to 2^53.
+      if (!Number.isSafeInteger(n)) {
+        out.push({
+          path: p,
+          message: \`Parameter \${$name(p)} exceeds 2^53 in magnitude: precision lost\`,
+        });
+      }
+      return;
+    }
+    if (n < -(2 ** 63) || n >= (unsigned ? 2 ** 64 : 2 ** 63)) return bad();
+    if (n < min || n > max) {
+      out.push({ path: p, message: \`Parameter \${$leaf(p)} expects \${name}_t\` });
+    }
+    return;
+  }${
     big
-      ? `if (
-    typeof min === "bigint" &&
-    Number.isInteger(v) &&
-    !Number.isSafeInteger(v)
-  ) {
+      ? `
+  // 64 bits wide: bigint, exact.
+  if (Number.isSafeInteger(v)) return $type(out, p, "integer (bigint)");
+  if (Number.isInteger(v)) {
     out.push({
       path: p,
       message: \`Parameter \${$name(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)\`,
     });
-  } else if (
-    typeof min === "bigint" ? typeof v !== "bigint" : !Number.isInteger(v)
-  ) {
-    $type(out, p, typeof min === "bigint" ? "integer (bigint)" : "integer");
-  } else if ((v as number | bigint) < min || (v as number | bigint) > max) {`
-      : `if (!Number.isInteger(v)) {
-    $type(out, p, "integer");
-  } else if (!Number.isSafeInteger(v)) {
-    out.push({
-      path: p,
-      message: \`Parameter \${$name(p)} exceeds 2^53 in magnitude: precision lost\`,
-    });
-  } else if ((v as number) < min || (v as number) > max) {`
-  }
-    out.push({ path: p, message: \`Parameter \${$name(p)} expects \${name}\` });
+  } else if (typeof v !== "bigint" || v < min || v > max) {
+    bad();
+  }`
+      : ""
   }
 }
 

@@ -78,8 +78,10 @@ const INT_RANGES: Record<string, readonly [string, string] | undefined> = {
   uint32: ["0", "4294967295"],
   int: ["-9223372036854775808", "9223372036854775807"],
   int64: ["-9223372036854775808", "9223372036854775807"],
-  uint64: ["0", "18446744073709551615"],
-  size: ["0", "18446744073709551615"],
+  // QEMU takes a negative uint64 or size as its two's complement (the input visitor
+  // falls back to int64 "for backward compatibility"): -2^63 is the least it accepts.
+  uint64: ["-9223372036854775808", "18446744073709551615"],
+  size: ["-9223372036854775808", "18446744073709551615"],
 };
 
 /** The range of a built-in integer type, as decimal strings. */

@@ -64,8 +64,6 @@ function big(n: string): string {
   return `${n}n`;
 }
 
-const MAX_SAFE = "9007199254740991";
-
 class ValidatorsModule {
   private readonly rt = new Set<string>();
   private readonly rtTypes = new Set<string>();
@@ -128,8 +126,7 @@ class ValidatorsModule {
           const [min, max] = intRange(t.name) as readonly [string, string];
           if (is64(t.name)) {
             if (this.bigint) return callCheck(this.use("$isBig"), [v, big(min), big(max)]);
-            if (min !== "0") return callCheck("Number.isSafeInteger", [v]);
-            return callCheck(this.use("$isInt"), [v, "0", MAX_SAFE]);
+            return callCheck("Number.isSafeInteger", [v]);
           }
           return callCheck(this.use("$isInt"), [v, min, max]);
         }
@@ -405,7 +402,7 @@ class ValidatorsModule {
       }
     }
     g += "  return false;\n";
-    p += `  ${this.use("$type")}(out, p, ${stringLiteral(this.validatorName(t))});\n`;
+    p += `  ${this.use("$alternate")}(out, p, ${stringLiteral(this.validatorName(t))});\n`;
     this.out.push(this.signature(`$g_${tsName}`, ["v: unknown", "c: boolean", "d: number"], "boolean", g));
     this.out.push(
       this.signature(`$p_${tsName}`, ["v: unknown", "c: boolean", "d: number", "p: string", `out: ${P}[]`], "void", p),
