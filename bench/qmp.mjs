@@ -50,7 +50,7 @@ for (const b of BUILDS) b.present = existsSync(b.schema) && spawnSync(b.binary, 
 if (!BUILDS[0].present) fail(`${BUILDS[0].schema} not found`);
 
 const { connectQmp } = await import(pathToFileURL(join(root, "dist", "qmp", "index.js")).href);
-const { main } = await import(pathToFileURL(join(root, "dist", "generator", "cli.js")).href);
+const { main } = await import(pathToFileURL(join(root, "dist", "generator", "cli", "main.js")).href);
 const ts = (await import("typescript")).default;
 
 const work = mkdtempSync(join(tmpdir(), "qapi-gen-bench-"));

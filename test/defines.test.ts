@@ -4,9 +4,9 @@
 // what no set explains.
 
 import { describe, expect, it } from "vitest";
-import { introspect } from "../generator/emit/introspection.js";
-import { deriveDefines, formatDefines } from "../generator/defines.js";
-import { diffSchemaInfo } from "../generator/schema-info-diff.js";
+import { introspect } from "../generator/backend/emit/introspection.js";
+import { deriveDefines, formatDefines } from "../generator/backend/defines.js";
+import { diffSchemaInfo } from "../generator/backend/schema-info-diff.js";
 import type { SchemaInfoEntry } from "../qmp/compat.js";
 import { contextOf, schemaOf } from "./stubs-helpers.js";
 

@@ -11,7 +11,7 @@ import {
   ObjectType,
   type ObjectTypeMember,
   type Type,
-} from "../generator/model.js";
+} from "../generator/frontend/model.js";
 
 export interface Mutation {
   command: string;
