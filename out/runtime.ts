@@ -203,6 +203,16 @@ function $name(p: string): string {
   return p === "" ? "the value" : `'${p}'`;
 }
 
+/**
+ * How QEMU names the value at `p` where its visitors name a member alone (enum
+ * values, alternates, intN/uintN ranges): its last member name, "null" for an
+ * array element.
+ */
+function $leaf(p: string): string {
+  if (p === "") return "the value";
+  return p.endsWith("]") ? "'null'" : `'${p.slice(p.lastIndexOf(".") + 1)}'`;
+}
+
 /** @internal */
 export function $type(out: Problem[], p: string, expected: string): void {
   out.push({
@@ -228,7 +238,18 @@ export function $deep(out: Problem[], p: string): void {
 export function $enum(out: Problem[], p: string, v: string): void {
   out.push({
     path: p,
-    message: `Parameter ${$name(p)} does not accept value '${v}'`,
+    message: `Parameter ${$leaf(p)} does not accept value '${v}'`,
+  });
+}
+
+/** @internal A value no alternative of alternate `expected` takes. */
+export function $alternate(out: Problem[], p: string, expected: string): void {
+  out.push({
+    path: p,
+    message:
+      p === ""
+        ? `Invalid type, expected: ${expected}`
+        : `Invalid parameter type for ${$leaf(p)}, expected: ${expected}`,
   });
 }
 
@@ -237,7 +258,13 @@ export function $json(v: unknown, p: string, out: Problem[]): void {
   if (!$isJson(v)) $type(out, p, "JSON value");
 }
 
-/** @internal Problems of an integer of type `name`, from `min` to `max`. */
+/**
+ * @internal Problems of an integer of type `name`, from `min` to `max`, in
+ * QEMU's words: a signed value that is no int64 is not an "integer"; an unsigned
+ * one is read as uint64 (a negative one as its two's complement), so what is no
+ * uint64 "expects uint64"; a narrower type's range is checked after that, naming
+ * the member alone and the C type (`expects uint32_t`).
+ */
 export function $int(
   v: unknown,
   p: string,
@@ -246,15 +273,32 @@ export function $int(
   min: number,
   max: number,
 ): void {
-  if (!Number.isInteger(v)) {
-    $type(out, p, "integer");
-  } else if (!Number.isSafeInteger(v)) {
-    out.push({
-      path: p,
-      message: `Parameter ${$name(p)} exceeds 2^53 in magnitude: precision lost`,
-    });
-  } else if ((v as number) < min || (v as number) > max) {
-    out.push({ path: p, message: `Parameter ${$name(p)} expects ${name}` });
+  const unsigned = name === "size" || name.startsWith("uint");
+  const bad = (): void => {
+    if (unsigned) {
+      out.push({ path: p, message: `Parameter ${$name(p)} expects uint64` });
+    } else {
+      $type(out, p, "integer");
+    }
+  };
+  if (typeof min === "number") {
+    if (!Number.isInteger(v)) return bad();
+    const n = v as number;
+    if (name === "int" || name === "size" || name.endsWith("64")) {
+      // 64 bits wide, as a number: exact only up to 2^53.
+      if (!Number.isSafeInteger(n)) {
+        out.push({
+          path: p,
+          message: `Parameter ${$name(p)} exceeds 2^53 in magnitude: precision lost`,
+        });
+      }
+      return;
+    }
+    if (n < -(2 ** 63) || n >= (unsigned ? 2 ** 64 : 2 ** 63)) return bad();
+    if (n < min || n > max) {
+      out.push({ path: p, message: `Parameter ${$leaf(p)} expects ${name}_t` });
+    }
+    return;
   }
 }
 

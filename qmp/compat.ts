@@ -1,8 +1,14 @@
-// Compatibility check: does the QEMU at the other end implement what the generated
-// code was generated for? Compares the generated introspection (`schemaInfo`, with
-// real type names) with the live `query-qmp-schema` (type names masked as numbers).
-// Commands and events are matched by name; types are matched structurally by walking
-// both graphs in step from each command's and event's argument and return types.
+// Compatibility check: will a client generated from one schema work with the QEMU at
+// the other end? Compares the generated introspection (`schemaInfo`, real type names)
+// with the live `query-qmp-schema` (type names masked as numbers), matching commands and
+// events by name and types structurally, by walking both graphs in step.
+//
+// Each direction is judged by what checks it (qmp-spec, "Compatibility
+// considerations"): arguments the client sends must be accepted by the live QEMU;
+// returns and event data the QEMU sends must pass the client's compatible-mode
+// validation, which ignores unknown members and accepts unknown enum values. Union
+// branches are compared member by member, each case of either side, whether the other
+// side is a union or a plain struct.
 
 /** One entry of query-qmp-schema (only what the check reads is typed). */
 export interface SchemaInfoEntry {
@@ -20,131 +26,250 @@ export interface SchemaInfoEntry {
   "allow-oob"?: boolean;
 }
 
-export type CompatKind = "command" | "event" | "member" | "enum-value" | "variant" | "type";
+/**
+ * What an issue is about: a command or event; a member the other side lacks; a member
+ * required on one side and optional on the other; an enum value; an alternative of an
+ * alternate; a type that differs.
+ */
+export type CompatKind = "command" | "event" | "member" | "optional" | "enum-value" | "alternative" | "type";
+
+/**
+ * - `breaks`: a call or a reply this client makes will fail (QEMU rejects arguments the
+ *   client's validation lets through, or a reply fails the client's compatible-mode
+ *   validation).
+ * - `unavailable`: something the client has that the live QEMU lacks: a command, event,
+ *   member, enum value or alternative (using it fails, or QEMU never sends it).
+ * - `changed`: different, but neither direction fails (QEMU added an optional argument,
+ *   a reply member, an enum value; a string became an enum in a reply, …).
+ */
+export type CompatClass = "breaks" | "unavailable" | "changed";
 
 export interface CompatIssue {
+  class: CompatClass;
   kind: CompatKind;
-  /** Where, e.g. `transaction.actions[].data.bitmap` or `BLOCK_JOB_COMPLETED`. */
+  /** What travels there: arguments the client sends, or what QEMU sends. */
+  direction: "sent" | "received";
+  /**
+   * Where: members joined by `.`, array elements as `[]`, a union branch as
+   * `[tag=case]`, a command's return after `→return`, e.g.
+   * `query-block-jobs→return[][type=mirror].actively-synced`, `transaction.actions[].type`.
+   */
   path: string;
   message: string;
 }
 
 export interface CompatReport {
-  /** What the generated code has and the live QEMU lacks. */
-  missing: CompatIssue[];
-  /** Present on both sides but incompatible (type changed, member became required). */
-  incompatible: CompatIssue[];
+  breaks: CompatIssue[];
+  unavailable: CompatIssue[];
+  changed: CompatIssue[];
   /** Deprecated things (per either side) the generated code uses. */
   deprecated: CompatIssue[];
-  /** No missing and no incompatible entries. */
+  /** Nothing breaks. */
   ok: boolean;
 }
+
+type Entry = SchemaInfoEntry;
+type Member = NonNullable<Entry["members"]>[number];
+type Direction = "in" | "out";
 
 const DEPRECATED = "deprecated";
 
 const isDeprecated = (...fs: (readonly string[] | undefined)[]): boolean => fs.some((f) => f?.includes(DEPRECATED) === true);
 
+const optional = (m: Member): boolean => "default" in m && m.default !== undefined;
+
 /** The values of an enum entry (`members` since QEMU 6.2, `values` before). */
-const enumValues = (e: SchemaInfoEntry): { name: string; features?: readonly string[] | undefined }[] =>
+const enumValues = (e: Entry): { name: string; features?: readonly string[] | undefined }[] =>
   e.members !== undefined
     ? e.members.flatMap((m) => (m.name === undefined ? [] : [{ name: m.name, features: m.features }]))
     : (e.values ?? []).map((name) => ({ name }));
 
-/** What a type accepts, for matching alternate branches and builtins. */
-const shape = (e: SchemaInfoEntry | undefined): string =>
-  e === undefined ? "?" : e["meta-type"] === "builtin" ? `builtin:${e["json-type"] ?? "?"}` : e["meta-type"];
+/** The JSON kind of a value of a type, as an alternate tells its alternatives apart. */
+function jsonKind(e: Entry | undefined): string {
+  if (e === undefined) return "?";
+  switch (e["meta-type"]) {
+    case "builtin":
+      return e["json-type"] === "int" ? "number" : (e["json-type"] ?? "?");
+    case "enum":
+      return "string";
+    default:
+      return e["meta-type"];
+  }
+}
 
-export function checkCompatibility(generated: readonly SchemaInfoEntry[], live: readonly SchemaInfoEntry[]): CompatReport {
+/** A type's kind for messages: `string`, `enum`, `int`, `object`, … */
+const describe = (e: Entry): string => (e["meta-type"] === "builtin" ? (e["json-type"] ?? "?") : e["meta-type"]);
+
+/** The members of `e` when its tag is `c`: common members, then the branch's. */
+function flatten(e: Entry, c: string, types: ReadonlyMap<string, Entry>): Entry {
+  const branch = types.get(e.variants?.find((v) => v.case === c)?.type ?? "");
+  return {
+    name: e.name,
+    "meta-type": "object",
+    members: [...(e.members ?? []), ...(branch?.members ?? [])],
+    ...(branch?.tag === undefined ? {} : { tag: branch.tag, variants: branch.variants ?? [] }),
+  };
+}
+
+export function checkCompatibility(generated: readonly Entry[], live: readonly Entry[]): CompatReport {
   const gen = new Map(generated.map((e) => [e.name, e]));
   const liv = new Map(live.map((e) => [e.name, e]));
-  const report: CompatReport = { missing: [], incompatible: [], deprecated: [], ok: true };
+  const report: CompatReport = { breaks: [], unavailable: [], changed: [], deprecated: [], ok: true };
+  const reported = new Set<string>();
   const seen = new Set<string>();
 
-  const missing = (kind: CompatKind, path: string, message: string): void => {
-    report.missing.push({ kind, path, message });
+  const issue = (cls: CompatClass, kind: CompatKind, dir: Direction, path: string, message: string): void => {
+    const key = `${cls}\u0000${path}\u0000${message}`;
+    if (reported.has(key)) return; // a common member is met once per union case
+    reported.add(key);
+    const list = cls === "breaks" ? report.breaks : cls === "unavailable" ? report.unavailable : report.changed;
+    list.push({ class: cls, kind, direction: dir === "in" ? "sent" : "received", path, message });
   };
-  const incompatible = (path: string, message: string): void => {
-    report.incompatible.push({ kind: "type", path, message });
-  };
-  const deprecated = (kind: CompatKind, path: string, what: string): void => {
-    report.deprecated.push({ kind, path, message: `${what} is deprecated` });
+  const deprecated = (kind: CompatKind, dir: Direction, path: string, what: string): void => {
+    const key = `deprecated\u0000${path}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    report.deprecated.push({ class: "changed", kind, direction: dir === "in" ? "sent" : "received", path, message: `${what} is deprecated` });
   };
 
   /** Compare generated type `g` with live type `l`, reached at `path`. */
-  const compare = (g: string | undefined, l: string | undefined, path: string, dir: "in" | "out"): void => {
-    if (g === undefined || l === undefined) return;
-    const key = `${g}\u0000${l}\u0000${dir}`;
+  const compare = (g: string | undefined, l: string | undefined, path: string, dir: Direction): void => {
+    const ge = gen.get(g ?? "");
+    const le = liv.get(l ?? "");
+    if (ge === undefined || le === undefined) return;
+    const key = `${ge.name}\u0000${le.name}\u0000${dir}`;
     if (seen.has(key)) return; // each pair once: schemas are recursive and share types
     seen.add(key);
-    const ge = gen.get(g);
-    const le = liv.get(l);
-    if (ge === undefined || le === undefined) return;
-    if (isDeprecated(le.features) || isDeprecated(ge.features)) deprecated("type", path, `type at ${path}`);
-    if (shape(ge) !== shape(le)) {
-      // 'any' on the live side accepts whatever we send and may return anything.
-      if (shape(le) !== "builtin:value") incompatible(path, `generated ${shape(ge)}, live QEMU has ${shape(le)}`);
-      return;
-    }
+    if (isDeprecated(le.features, ge.features)) deprecated("type", dir, path, "the type");
+    if (ge["meta-type"] === "alternate" || le["meta-type"] === "alternate") return compareAlternate(ge, le, path, dir);
+    const gk = describe(ge);
+    const lk = describe(le);
+    if (gk === "value" || (lk === "value" && dir === "in")) return; // 'any' takes anything
+    if (lk === "value") return issue("changed", "type", dir, path, `the live QEMU declares it 'any'; the client has ${gk}`);
+    if (gk !== lk) return compareKinds(ge, le, path, dir);
     switch (ge["meta-type"]) {
-      case "enum": {
-        const liveValues = new Map(enumValues(le).map((v) => [v.name, v]));
-        for (const v of enumValues(ge)) {
-          const lv = liveValues.get(v.name);
-          if (lv === undefined) missing("enum-value", path, `enum value '${v.name}' at ${path} is not known to the live QEMU`);
-          else if (isDeprecated(v.features, lv.features)) deprecated("enum-value", path, `enum value '${v.name}' at ${path}`);
-        }
-        return;
-      }
+      case "enum":
+        return compareEnum(ge, le, path, dir);
       case "array":
-        compare(ge["element-type"], le["element-type"], `${path}[]`, dir);
-        return;
+        return compare(ge["element-type"], le["element-type"], `${path}[]`, dir);
       case "object":
-        compareObject(ge, le, path, dir);
-        return;
-      case "alternate": {
-        const liveBranches = (le.members ?? []).map((m) => m.type);
-        for (const m of ge.members ?? []) {
-          const match = liveBranches.find((t) => shape(liv.get(t ?? "")) === shape(gen.get(m.type ?? "")));
-          if (match === undefined) missing("type", path, `alternative ${shape(gen.get(m.type ?? ""))} at ${path} is not accepted by the live QEMU`);
-          else compare(m.type, match, path, dir);
-        }
-        return;
-      }
+        return compareObject(ge, le, path, dir);
       default:
         return;
     }
   };
 
-  const compareObject = (ge: SchemaInfoEntry, le: SchemaInfoEntry, path: string, dir: "in" | "out"): void => {
+  /** Types of different kinds: only widening in the checked direction is compatible. */
+  const compareKinds = (ge: Entry, le: Entry, path: string, dir: Direction): void => {
+    const [from, to] = dir === "in" ? [describe(ge), describe(le)] : [describe(le), describe(ge)];
+    const what = `the client has ${describe(ge)}, the live QEMU ${describe(le)}`;
+    // Compatible: a sent string QEMU checks as enum would not be; a received string or
+    // enum value is a string either way; an int is a number.
+    const widens =
+      (from === "enum" && to === "string") ||
+      (dir === "out" && from === "string" && to === "enum") ||
+      (from === "int" && to === "number");
+    issue(widens ? "changed" : "breaks", "type", dir, path, `type ${widens ? "changed" : "differs"}: ${what}`);
+  };
+
+  const compareEnum = (ge: Entry, le: Entry, path: string, dir: Direction): void => {
+    const liveValues = new Map(enumValues(le).map((v) => [v.name, v]));
+    const genValues = new Set(enumValues(ge).map((v) => v.name));
+    for (const v of enumValues(ge)) {
+      const lv = liveValues.get(v.name);
+      if (lv === undefined) issue("unavailable", "enum-value", dir, path, `enum value '${v.name}' is not known to the live QEMU`);
+      else if (isDeprecated(v.features, lv.features)) deprecated("enum-value", dir, path, `enum value '${v.name}'`);
+    }
+    for (const name of liveValues.keys()) {
+      if (genValues.has(name)) continue;
+      // Compatible mode accepts unknown values received; strict mode never sends them.
+      issue("changed", "enum-value", dir, path, `the live QEMU has enum value '${name}' the client does not know`);
+    }
+  };
+
+  /** Alternates (either side; a plain type is an alternate of one), alternatives by JSON kind. */
+  const compareAlternate = (ge: Entry, le: Entry, path: string, dir: Direction): void => {
+    const alternatives = (e: Entry, types: ReadonlyMap<string, Entry>): Map<string, string> =>
+      new Map(
+        e["meta-type"] === "alternate"
+          ? (e.members ?? []).map((m) => [jsonKind(types.get(m.type ?? "")), m.type ?? ""])
+          : [[jsonKind(e), e.name]],
+      );
+    const ga = alternatives(ge, gen);
+    const la = alternatives(le, liv);
+    for (const [kind, t] of ga) {
+      const lt = la.get(kind);
+      if (lt === undefined) issue("unavailable", "alternative", dir, path, `the live QEMU does not take a ${kind} here`);
+      else compare(t, lt, path, dir);
+    }
+    for (const kind of la.keys()) {
+      if (ga.has(kind)) continue;
+      if (dir === "out") issue("breaks", "alternative", dir, path, `the live QEMU may send a ${kind} here, which the client rejects`);
+      else issue("changed", "alternative", dir, path, `the live QEMU also takes a ${kind} here`);
+    }
+  };
+
+  /**
+   * Objects, struct or union either side. The common members (those no branch of the
+   * other side has) first; then, for each case of either side that can travel, the
+   * rest of that case's members.
+   */
+  const compareObject = (ge: Entry, le: Entry, path: string, dir: Direction): void => {
+    const tag = ge.tag ?? le.tag;
+    if (tag === undefined) return compareMembers(ge.members ?? [], le.members ?? [], path, dir);
+    const inBranches = (e: Entry, types: ReadonlyMap<string, Entry>): Set<string> =>
+      new Set((e.variants ?? []).flatMap((v) => (types.get(v.type)?.members ?? []).map((m) => m.name ?? "")));
+    const gBranch = inBranches(ge, gen);
+    const lBranch = inBranches(le, liv);
+    const gCommon = (ge.members ?? []).filter((m) => !lBranch.has(m.name ?? ""));
+    const lCommon = (le.members ?? []).filter((m) => !gBranch.has(m.name ?? ""));
+    compareMembers(gCommon, lCommon, path, dir);
+    const done = new Set([...gCommon, ...lCommon].map((m) => m.name));
+    const rest = (e: Entry): Entry => ({ ...e, members: (e.members ?? []).filter((m) => !done.has(m.name)) });
+    for (const c of new Set([...(ge.variants ?? []), ...(le.variants ?? [])].map((v) => v.case))) {
+      if (caseTravels(ge, le, tag, c, dir)) compareObject(rest(flatten(ge, c, gen)), rest(flatten(le, c, liv)), `${path}[${tag}=${c}]`, dir);
+    }
+  };
+
+  /**
+   * Can a value with tag `c` travel in this direction? Sent: the client's strict
+   * validation lets it through (an unknown tag value it does not). Received: the live
+   * QEMU can send it (its tag enum has the value, or the tag is a plain string).
+   */
+  const caseTravels = (ge: Entry, le: Entry, tag: string, c: string, dir: Direction): boolean => {
+    const [from, types] = dir === "in" ? [ge, gen] : [le, liv];
+    const tagType = types.get(from.members?.find((m) => m.name === tag)?.type ?? "");
+    if (tagType === undefined || tagType["meta-type"] !== "enum") return tagType !== undefined;
+    return enumValues(tagType).some((v) => v.name === c);
+  };
+
+  const compareMembers = (gs: readonly Member[], ls: readonly Member[], path: string, dir: Direction): void => {
     const at = (name: string): string => (path === "" ? name : `${path}.${name}`);
-    const liveMembers = new Map((le.members ?? []).map((m) => [m.name ?? "", m]));
-    const genMembers = new Map((ge.members ?? []).map((m) => [m.name ?? "", m]));
+    const liveMembers = new Map(ls.map((m) => [m.name ?? "", m]));
+    const genMembers = new Map(gs.map((m) => [m.name ?? "", m]));
     for (const [name, m] of genMembers) {
       const lm = liveMembers.get(name);
+      const p = at(name);
       if (lm === undefined) {
-        // An optional argument we never send is harmless, but the user can't use it.
-        missing("member", at(name), `member '${name}' of ${path || "(top)"} is not known to the live QEMU`);
+        if (optional(m)) issue("unavailable", "member", dir, p, dir === "in" ? "the live QEMU does not take this optional argument" : "the live QEMU never sends this optional member");
+        else issue("breaks", "member", dir, p, dir === "in" ? "the client always sends it; the live QEMU does not take it" : "the client requires it; the live QEMU does not have it");
         continue;
       }
-      if (isDeprecated(m.features, lm.features)) deprecated("member", at(name), `member '${at(name)}'`);
-      if (dir === "out" && !("default" in m) && "default" in lm) {
-        incompatible(at(name), `generated code expects '${at(name)}' always present; the live QEMU makes it optional`);
-      }
-      compare(m.type, lm.type, at(name), dir);
+      if (isDeprecated(m.features, lm.features)) deprecated("member", dir, p, "the member");
+      if (optional(m) !== optional(lm)) compareOptional(optional(m), p, dir);
+      compare(m.type, lm.type, p, dir);
     }
-    if (dir === "in") {
-      for (const [name, lm] of liveMembers) {
-        if (!("default" in lm) && (genMembers.get(name) === undefined || "default" in (genMembers.get(name) ?? {}))) {
-          incompatible(at(name), `the live QEMU requires '${at(name)}', which the generated code may omit`);
-        }
-      }
+    for (const [name, lm] of liveMembers) {
+      if (genMembers.has(name)) continue;
+      if (dir === "in" && !optional(lm)) issue("breaks", "member", dir, at(name), "the live QEMU requires it; the client does not know it");
+      else issue("changed", "member", dir, at(name), dir === "in" ? "the live QEMU takes this optional argument, unknown to the client" : "the live QEMU may send this member, unknown to the client");
     }
-    const liveVariants = new Map((le.variants ?? []).map((v) => [v.case, v.type]));
-    for (const v of ge.variants ?? []) {
-      const lt = liveVariants.get(v.case);
-      // A case the live tag enum lacks is already reported as a missing enum value.
-      if (lt !== undefined) compare(v.type, lt, `${path}[${ge.tag ?? "tag"}=${v.case}]`, dir);
-    }
+  };
+
+  const compareOptional = (genOptional: boolean, path: string, dir: Direction): void => {
+    if (dir === "in" && genOptional) issue("breaks", "optional", dir, path, "the live QEMU requires it; the client may omit it");
+    else if (dir === "out" && !genOptional) issue("breaks", "optional", dir, path, "the client requires it; the live QEMU may omit it");
+    else issue("changed", "optional", dir, path, dir === "in" ? "the client always sends it; the live QEMU made it optional" : "the client takes it as optional; the live QEMU always sends it");
   };
 
   for (const g of generated) {
@@ -152,29 +277,30 @@ export function checkCompatibility(generated: readonly SchemaInfoEntry[], live: 
     if (kind !== "command" && kind !== "event") continue;
     const l = liv.get(g.name);
     if (l === undefined || l["meta-type"] !== kind) {
-      missing(kind, g.name, `${kind} '${g.name}' is not provided by the live QEMU`);
+      issue("unavailable", kind, kind === "command" ? "in" : "out", g.name, `the live QEMU does not provide this ${kind}`);
       continue;
     }
-    if (isDeprecated(g.features, l.features)) deprecated(kind, g.name, `${kind} '${g.name}'`);
+    if (isDeprecated(g.features, l.features)) deprecated(kind, kind === "command" ? "in" : "out", g.name, `${kind} '${g.name}'`);
     compare(g["arg-type"], l["arg-type"], g.name, kind === "command" ? "in" : "out");
     if (kind === "command") compare(g["ret-type"], l["ret-type"], `${g.name}→return`, "out");
   }
-  report.ok = report.missing.length === 0 && report.incompatible.length === 0;
+  report.ok = report.breaks.length === 0;
   return report;
 }
 
-/** A readable multi-line summary of a report. */
+/** A readable multi-line summary of a report: every issue with its path. */
 export function formatCompatReport(r: CompatReport): string {
   const lines: string[] = [];
-  const section = (title: string, items: CompatIssue[]): void => {
+  const section = (title: string, items: readonly CompatIssue[]): void => {
     if (items.length === 0) return;
     lines.push(`${title} (${items.length}):`);
-    for (const i of items) lines.push(`  - ${i.message}`);
+    for (const i of items) lines.push(`  - ${i.path}: ${i.message}`);
   };
-  section("missing in the live QEMU", r.missing);
-  section("incompatible", r.incompatible);
+  section("breaks this client", r.breaks);
+  section("unavailable in the live QEMU", r.unavailable);
+  section("changed but compatible", r.changed);
   section("deprecated and used", r.deprecated);
-  if (lines.length === 0) lines.push("compatible: nothing missing, nothing deprecated");
+  if (lines.length === 0) lines.push("compatible: nothing breaks, nothing unavailable or changed, nothing deprecated");
   return lines.join("\n");
 }
 

@@ -1,11 +1,11 @@
 // End to end: schema → generated code → QMP client → a real QEMU process (and the
-// same client scenario against the mock server). The QEMU part runs whenever
-// qemu-system-x86_64 and qemu-img are installed and is reported as skipped otherwise.
+// same client scenario against the mock server). The QEMU part runs against each build
+// of test/qemu-harness.ts (Debian's 7.2, and 10.0 when .ci/fetch-qemu10 brought it); a
+// build that is not there is reported as skipped, with the reason, in every title.
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectQmp } from "../qmp/connect.js";
 import type { QmpConnection } from "../qmp/connection.js";
@@ -13,9 +13,9 @@ import { checkLiveCompatibility, formatCompatReport, type SchemaInfoEntry } from
 import { QmpConnectionClosedError, QmpError } from "../qmp/errors.js";
 import type { QmpEvent } from "../qmp/events.js";
 import { QmpMockServer } from "../qmp/server.js";
-import { QemuProcess, blockdev, killAll, qemuImg, qemuMissing } from "./qemu-harness.js";
-import { DEBIAN_X86_64_DEFINES, defineArgs, generateInto, type Generated } from "./qmp-gen.js";
-import { ACTION_KINDS, SCENARIO, type ActionBuilders, type Step } from "./transaction-scenario.js";
+import { QEMU_BUILDS, QemuProcess, blockdev, killAll, qemuImg, skipNote } from "./qemu-harness.js";
+import { BUILD_DEFINES, KNOWN_SKEW, defineArgs, generateInto, type Generated } from "./qmp-gen.js";
+import { ACTION_KINDS, SCENARIO, rejectsDesc, type ActionBuilders, type Step } from "./transaction-scenario.js";
 import { runChild, transpileQmp } from "./qmp-child.js";
 
 /** What the tests use of the code generated from qapi/transaction.json. */
@@ -29,9 +29,8 @@ interface TxModule {
   transactionAction: ActionBuilders;
 }
 
-const MISSING = qemuMissing();
-if (MISSING !== undefined) {
-  console.warn(`\n*** e2e-qemu: QEMU tests SKIPPED: ${MISSING} ***\n`);
+for (const b of QEMU_BUILDS) {
+  if (b.missing !== undefined) console.warn(`\n*** e2e-qemu: QEMU ${b.version} tests SKIPPED: ${b.missing} ***\n`);
 }
 
 const SIZE = 64 * 1024 * 1024;
@@ -67,11 +66,17 @@ interface JobEnd {
 }
 
 /** Run one step through the generated client; returns the completion events of its jobs. */
-async function runStep(client: InstanceType<TxModule["QmpClient"]>, conn: QmpConnection, step: Step): Promise<Map<string, QmpEvent>> {
+async function runStep(
+  client: InstanceType<TxModule["QmpClient"]>,
+  conn: QmpConnection,
+  step: Step,
+  inDir: (name: string) => string,
+  version: "7.2" | "10.0",
+): Promise<Map<string, QmpEvent>> {
   const done = new Map<string, QmpEvent>();
   const events = step.jobs === undefined ? undefined : conn.events(["BLOCK_JOB_COMPLETED", "BLOCK_JOB_CANCELLED"]);
   const args = {
-    actions: step.actions(tx.transactionAction, file),
+    actions: step.actions(tx.transactionAction, inDir),
     ...(step.properties === undefined ? {} : { properties: step.properties }),
   };
   if (step.rejects !== undefined) {
@@ -81,7 +86,7 @@ async function runStep(client: InstanceType<TxModule["QmpClient"]>, conn: QmpCon
     );
     expect(err).toBeInstanceOf(QmpError);
     expect((err as QmpError).class).toBe(step.rejects.class);
-    expect((err as QmpError).desc).toMatch(step.rejects.desc);
+    expect((err as QmpError).desc).toMatch(rejectsDesc(step, version) as RegExp);
     return done;
   }
   await expect(client.transaction(args)).resolves.toBeUndefined();
@@ -94,12 +99,12 @@ async function runStep(client: InstanceType<TxModule["QmpClient"]>, conn: QmpCon
   return done;
 }
 
-// QEMU 7.2's schema, for the compatibility check against the installed QEMU 7.2.
-const SCHEMA_72 = fileURLToPath(new URL("../../shared/qemu/7.2/qapi/qapi-schema.json", import.meta.url));
-const HAVE_SCHEMA_72 = existsSync(SCHEMA_72);
-const SKIP_72 = HAVE_SCHEMA_72 ? "" : " (skipped: ../shared/qemu/7.2 is absent)";
-
-describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefined ? "" : ` (skipped: ${MISSING})`}`, () => {
+for (const build of QEMU_BUILDS) describe.skipIf(build.missing !== undefined)(`against QEMU ${build.version}${skipNote(build)}`, () => {
+  const v = `QEMU ${build.version}`;
+  const haveSchema = existsSync(build.schema);
+  const schemaNote = skipNote(build, { schema: true });
+  const dir = (): string => join(work, build.version);
+  const file = (name: string): string => join(dir(), name);
   let qemu: QemuProcess;
   let conn: QmpConnection;
   let client: InstanceType<TxModule["QmpClient"]>;
@@ -133,10 +138,11 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
     JSON.parse(qemuImg("info", "-U", "--output=json", file(name))) as never;
 
   beforeAll(async () => {
+    mkdirSync(dir());
     for (const d of ["d0", "d1", "d2", "ov1"]) qemuImg("create", "-q", "-f", "qcow2", file(`${d}.qcow2`), String(SIZE));
     const qcow2 = (nodeName: string, image: string, extra: object = {}): string[] =>
       blockdev({ driver: "qcow2", "node-name": nodeName, file: { driver: "file", filename: file(image) }, ...extra });
-    qemu = new QemuProcess(work, "main", [
+    qemu = new QemuProcess(dir(), "main", [
       ...qcow2("disk0", "d0.qcow2"),
       ...qcow2("disk1", "d1.qcow2"),
       ...qcow2("disk2", "d2.qcow2"),
@@ -144,7 +150,7 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
       ...qcow2("ov1", "ov1.qcow2", { backing: null }),
       ...blockdev({ driver: "null-co", "node-name": "null0", size: SIZE }),
       ...blockdev({ driver: "null-co", "node-name": "null1", size: SIZE }),
-    ]);
+    ], build);
     conn = await connectQmp(qemu.socket, { retryFor: 30_000, timeout: 30_000 });
     client = new tx.QmpClient(conn);
   });
@@ -154,8 +160,8 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
     await qemu?.kill();
   });
 
-  it("connects, negotiates and reports QEMU's version", () => {
-    expect(conn.version.qemu.major).toBeGreaterThanOrEqual(7);
+  it(`${v}: connects, negotiates and reports QEMU's version`, () => {
+    expect(`${conn.version.qemu.major}.${conn.version.qemu.minor}`).toBe(build.version);
     expect(conn.capabilities).toContain("oob");
     console.info(`e2e-qemu: connected to QEMU ${conn.versionString} (${conn.version.package})`);
   });
@@ -221,15 +227,15 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
   };
 
   for (const step of SCENARIO) {
-    it(`transaction: ${step.name}`, async () => {
-      const jobs = await runStep(client, conn, step);
+    it(`${v}: transaction: ${step.name}`, async () => {
+      const jobs = await runStep(client, conn, step, file, build.version);
       const check = verify[step.name];
       if (check === undefined) throw new Error(`no QEMU check for step ${step.name}`);
       await check(jobs);
     });
   }
 
-  it("rejects an invalid action in the generated validator, sending nothing", async () => {
+  it(`${v}: rejects an invalid action in the generated validator, sending nothing`, async () => {
     const sent: string[] = [];
     const counting = {
       execute: (c: string, a?: object, o?: object) => {
@@ -247,45 +253,45 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
     await expect(conn.execute("transaction", bad)).rejects.toMatchObject({ class: "GenericError", desc: "Parameter 'actions[0].data.name' is missing" });
   });
 
-  it("keeps many commands in flight on one connection", async () => {
+  it(`${v}: keeps many commands in flight on one connection`, async () => {
     const replies = await Promise.all(Array.from({ length: 64 }, () => conn.execute("query-version")));
     expect(new Set(replies.map((r) => JSON.stringify(r))).size).toBe(1);
   });
 
-  it.skipIf(!HAVE_SCHEMA_72)(`finds nothing missing in QEMU 7.2 for the 7.2 schema generated for an x86_64 Linux build${SKIP_72}`, async () => {
-    const g72 = await generateInto(SCHEMA_72, defineArgs(DEBIAN_X86_64_DEFINES));
+  it.skipIf(!haveSchema)(`${v}: nothing breaks or is unavailable for the ${build.version} schema generated for its x86_64 Linux build${schemaNote}`, async () => {
+    const g = await generateInto(build.schema, defineArgs(BUILD_DEFINES[build.version]));
     try {
-      const { schemaInfo } = await g72.load<{ schemaInfo: SchemaInfoEntry[] }>("introspection.ts");
+      const { schemaInfo } = await g.load<{ schemaInfo: SchemaInfoEntry[] }>("introspection.ts");
       const report = await checkLiveCompatibility(conn, schemaInfo);
-      const commandsOrEvents = report.missing.filter((i) => i.kind === "command" || i.kind === "event");
-      expect(commandsOrEvents).toEqual([]);
-      expect(report.missing).toEqual([]);
-      expect(report.incompatible).toEqual([]);
-      // QEMU 7.2 deprecates drive-backup among others; the report must say so.
+      expect(report.breaks).toEqual([]);
+      // Only the listed skew between the schema's and the binary's patch release.
+      const skew = new Set(KNOWN_SKEW[build.version].map((k) => k.member));
+      expect(report.unavailable.filter((i) => !skew.has(i.path.slice(i.path.lastIndexOf(".") + 1)))).toEqual([]);
+      expect(report.changed).toEqual([]);
+      // drive-backup is deprecated in both; the report must say so.
       expect(report.deprecated.map((d) => d.path)).toContain("drive-backup");
-      console.info(`e2e-qemu: compatibility with live QEMU: ${report.missing.length} missing, ${report.deprecated.length} deprecated used`);
+      console.info(`e2e-qemu: ${v} compatibility: ${report.unavailable.length} unavailable (skew), ${report.deprecated.length} deprecated used`);
     } finally {
-      g72.remove();
+      g.remove();
     }
   });
 
-  it.skipIf(!HAVE_SCHEMA_72)(`reports what a live QEMU lacks when the schema asks for more${SKIP_72}`, async () => {
+  it.skipIf(!haveSchema)(`${v}: reports what a live QEMU lacks when the schema asks for more${schemaNote}`, async () => {
     // The schema without --define keeps every target's commands; x86 QEMU lacks s390x's.
-    const all = await generateInto(SCHEMA_72);
+    const all = await generateInto(build.schema);
     try {
       const { schemaInfo } = await all.load<{ schemaInfo: SchemaInfoEntry[] }>("introspection.ts");
       const report = await checkLiveCompatibility(conn, schemaInfo);
-      expect(report.ok).toBe(false);
-      expect(report.missing).toContainEqual(expect.objectContaining({ kind: "command", path: "dump-skeys" }));
-      expect(report.missing).toContainEqual(expect.objectContaining({ kind: "enum-value" }));
-      expect(formatCompatReport(report)).toMatch(/command 'dump-skeys' is not provided by the live QEMU/);
+      expect(report.unavailable).toContainEqual(expect.objectContaining({ kind: "command", path: "dump-skeys" }));
+      expect(report.unavailable).toContainEqual(expect.objectContaining({ kind: "enum-value" }));
+      expect(formatCompatReport(report)).toMatch(/^ {2}- dump-skeys: the live QEMU does not provide this command$/m);
     } finally {
       all.remove();
     }
   });
 
-  it("rejects a command in flight promptly when QEMU is killed", async () => {
-    const victim = new QemuProcess(work, "victim", []);
+  it(`${v}: rejects a command in flight promptly when QEMU is killed`, async () => {
+    const victim = new QemuProcess(dir(), "victim", [], build);
     const vconn = await connectQmp(victim.socket, { retryFor: 30_000 });
     // Stopped, QEMU cannot answer: the command is certainly in flight when it dies.
     victim.signal("SIGSTOP");
@@ -299,10 +305,10 @@ describe.skipIf(MISSING !== undefined)(`against a real QEMU${MISSING === undefin
     expect((await victim.exited).signal).toBe("SIGKILL");
   });
 
-  it("lets a client process exit cleanly when QEMU dies under it", async () => {
-    const lib = transpileQmp(join(work, "qmp-js"));
-    const victim = new QemuProcess(work, "victim2", []);
-    const script = join(work, "victim-client.mjs");
+  it(`${v}: lets a client process exit cleanly when QEMU dies under it`, async () => {
+    const lib = transpileQmp(join(dir(), "qmp-js"));
+    const victim = new QemuProcess(dir(), "victim2", [], build);
+    const script = join(dir(), "victim-client.mjs");
     writeFileSync(
       script,
       `import { connectQmp } from ${JSON.stringify(join(lib, "index.js"))};
@@ -432,7 +438,7 @@ describe("against the mock server", () => {
 
   for (const step of SCENARIO) {
     it(`transaction: ${step.name}`, async () => {
-      const jobs = await runStep(client, conn, step);
+      const jobs = await runStep(client, conn, step, file, "7.2"); // the mock answers as QEMU 7.2
       verify[step.name]?.(jobs);
     });
   }

@@ -118,6 +118,46 @@ const cases: { name: string; schema: string; defines?: string[]; expected: unkno
       { name: "q_empty", "meta-type": "object", members: [] },
       { name: "Ess", "meta-type": "object", members: [{ name: "a", type: "str" }] },
       { name: "str", "meta-type": "builtin", "json-type": "string" },
+      // Only the disabled member uses int; QEMU lists it all the same.
+      { name: "int", "meta-type": "builtin", "json-type": "int" },
+    ],
+    conditions: {},
+  },
+  {
+    // QEMU's generator queues the types of every part, compiled out or not, and the C
+    // preprocessor drops only the entries whose own condition is false.
+    name: "--define keeps the types only compiled-out parts use, in QEMU's order",
+    schema: `
+{ 'struct': 'Cocoa', 'data': { 'zoom': 'bool' } }
+{ 'struct': 'Gated', 'data': { 'g': 'number' }, 'if': 'CONFIG_G' }
+{ 'enum': 'Result', 'data': [ 'same' ] }
+{ 'struct': 'CmpInfo', 'data': { 'r': 'Result' } }
+{ 'enum': 'Kind', 'data': [ 'gtk', { 'name': 'cocoa', 'if': 'CONFIG_COCOA' } ] }
+{ 'union': 'Display', 'base': { 'type': 'Kind' }, 'discriminator': 'type',
+  'data': { 'cocoa': { 'type': 'Cocoa', 'if': 'CONFIG_COCOA' } } }
+{ 'command': 'set-display', 'data': { 'd': 'Display' } }
+{ 'command': 'gated', 'data': { 'x': 'Gated' }, 'if': 'CONFIG_G' }
+{ 'command': 'compare', 'returns': 'CmpInfo', 'if': 'CONFIG_S390X' }`,
+    defines: ["CONFIG_X"],
+    expected: [
+      { name: "set-display", "meta-type": "command", "arg-type": "q_obj_set-display-arg", "ret-type": "q_empty" },
+      { name: "q_obj_set-display-arg", "meta-type": "object", members: [{ name: "d", type: "Display" }] },
+      { name: "q_empty", "meta-type": "object", members: [] },
+      // q_obj_gated-arg is queued here, but its condition is false.
+      { name: "CmpInfo", "meta-type": "object", members: [{ name: "r", type: "Result" }] },
+      {
+        name: "Display",
+        "meta-type": "object",
+        members: [{ name: "type", type: "Kind" }],
+        tag: "type",
+        variants: [{ case: "gtk", type: "q_empty" }],
+      },
+      // Gated is queued here, its condition false.
+      { name: "Result", "meta-type": "enum", members: [{ name: "same" }], values: ["same"] },
+      { name: "Kind", "meta-type": "enum", members: [{ name: "gtk" }], values: ["gtk"] },
+      { name: "Cocoa", "meta-type": "object", members: [{ name: "zoom", type: "bool" }] },
+      { name: "number", "meta-type": "builtin", "json-type": "number" },
+      { name: "bool", "meta-type": "builtin", "json-type": "boolean" },
     ],
     conditions: {},
   },

@@ -123,7 +123,7 @@ describe("dispatcher", () => {
     [
       "bad enum value",
       { execute: "transaction", arguments: { actions: [{ type: "snap", data: { device: "d", mode: "zz" } }] } },
-      { error: { class: "GenericError", desc: "Parameter 'actions[0].data.mode' does not accept value 'zz'" } },
+      { error: { class: "GenericError", desc: "Parameter 'mode' does not accept value 'zz'" } },
     ],
     [
       "arguments to a command without",

@@ -23,6 +23,8 @@ const SCHEMA = `
 { 'struct': 'Tree', 'data': { '*children': [ 'Ref' ], '*label': 'str' } }
 { 'alternate': 'Ref', 'data': { 'def': 'Tree', 'name': 'str', 'n': 'null' } }
 { 'alternate': 'Num', 'data': { 'i': 'int16', 'b': 'bool', 'c': 'Color' } }
+{ 'struct': 'Wrap', 'data': { 'ref': 'Ref' } }
+{ 'struct': 'Knobs', 'data': { 'u32': 'uint32', '*i32': 'int32', '*colors': [ 'Color' ], '*inner': 'Point', '*wrap': 'Wrap' } }
 { 'command': 'do-it', 'data': { 'shape': 'Shape', '*refs': [ 'Ref' ] }, 'returns': 'Point' }
 { 'event': 'SOMETHING', 'data': { 'when': 'int', '*num': 'Num' } }
 `;
@@ -46,6 +48,7 @@ function val(name: string): Validator {
 }
 
 const point = { id: "p", x: 1, y: 2 };
+const knobs = { u32: 7 };
 
 type Case = [
   what: string,
@@ -66,13 +69,26 @@ const CASES: Case[] = [
   ["wrong type", "Point", { ...point, x: "1" }, "x: Invalid parameter type for 'x', expected: integer"],
   ["not an object", "Point", [1], ": Invalid type, expected: object"],
   ["null", "Point", null, ": Invalid type, expected: object"],
-  ["int8 range", "Point", { ...point, tag: 128 }, "tag: Parameter 'tag' expects int8"],
-  ["uint8 negative", "Point", { ...point, y: -1 }, "y: Parameter 'y' expects uint8"],
+  // QEMU's words: intN/uintN ranges name the member alone and the C type.
+  ["int8 range", "Point", { ...point, tag: 128 }, "tag: Parameter 'tag' expects int8_t"],
+  ["int8 range, nested", "Knobs", { ...knobs, inner: { ...point, tag: -129 } }, "inner.tag: Parameter 'tag' expects int8_t"],
+  ["uint8 negative", "Point", { ...point, y: -1 }, "y: Parameter 'y' expects uint8_t"],
+  ["uint32 range", "Knobs", { u32: 2 ** 40 }, "u32: Parameter 'u32' expects uint32_t"],
+  // Unsigned values are read as uint64 first: what is no uint64 says so, with the path.
+  ["uint32 not an integer", "Knobs", { u32: "7" }, "u32: Parameter 'u32' expects uint64"],
+  ["uint32 beyond 64 bits", "Knobs", { u32: 1e20 }, "u32: Parameter 'u32' expects uint64"],
+  ["int32 range", "Knobs", { ...knobs, i32: 2 ** 31 }, "i32: Parameter 'i32' expects int32_t"],
+  ["int32 not an integer", "Knobs", { ...knobs, i32: 1.5 }, "i32: Invalid parameter type for 'i32', expected: integer"],
+  ["int32 beyond 64 bits", "Knobs", { ...knobs, i32: 1e20 }, "i32: Invalid parameter type for 'i32', expected: integer"],
+  ["uint64 negative, as QEMU takes it", "Point", { ...point, u64: -1 }, true],
+  ["uint64 not an integer", "Point", { ...point, u64: 1.5 }, "u64: Parameter 'u64' expects uint64"],
+  ["uint64 a string", "Point", { ...point, u64: "1" }, "u64: Parameter 'u64' expects uint64"],
   ["int not integral", "Point", { ...point, x: 1.5 }, "x: Invalid parameter type for 'x', expected: integer"],
   ["int beyond 2^53", "Point", { ...point, x: 2 ** 60 }, "x: Parameter 'x' exceeds 2^53 in magnitude: precision lost"],
   ["int at -2^53", "Point", { ...point, x: -(2 ** 53) }, "x: Parameter 'x' exceeds 2^53 in magnitude: precision lost"],
   ["uint64 beyond 2^53", "Point", { ...point, u64: 2 ** 53 }, "u64: Parameter 'u64' exceeds 2^53 in magnitude: precision lost"],
-  ["size negative", "Point", { ...point, size: -1 }, "size: Parameter 'size' expects size"],
+  ["size negative, as QEMU takes it", "Point", { ...point, size: -1 }, true],
+  ["size not an integer", "Point", { ...point, size: 0.5 }, "size: Parameter 'size' expects uint64"],
   ["number NaN", "Point", { ...point, ratio: NaN }, "ratio: Invalid parameter type for 'ratio', expected: number"],
   ["number Infinity", "Point", { ...point, ratio: Infinity }, "ratio: Invalid parameter type for 'ratio', expected: number"],
   ["any rejects functions", "Point", { ...point, blob: { f: () => 1 } }, "blob: Invalid parameter type for 'blob', expected: JSON value"],
@@ -80,6 +96,9 @@ const CASES: Case[] = [
   ["unknown enum value", "Point", { ...point, color: "blue" }, "color: Parameter 'color' does not accept value 'blue'", true],
   ["unknown big enum value", "Point", { ...point, big: "a9" }, "big: Parameter 'big' does not accept value 'a9'", true],
   ["enum not a string", "Point", { ...point, color: 1 }, "color: Invalid parameter type for 'color', expected: string"],
+  // QEMU names the member alone for an enum value, and an array element 'null'.
+  ["enum value, nested", "Knobs", { ...knobs, inner: { ...point, color: "blue" } }, "inner.color: Parameter 'color' does not accept value 'blue'", true],
+  ["enum value, array element", "Knobs", { ...knobs, colors: ["red", "blue"] }, "colors[1]: Parameter 'null' does not accept value 'blue'", true],
   ["array element", "Point", { ...point, list: ["a", 2] }, "list[1]: Invalid parameter type for 'list[1]', expected: string"],
   ["array expected", "Point", { ...point, list: "a" }, "list: Invalid parameter type for 'list', expected: array"],
   ["member named constructor absent", "Point", point, true],
@@ -102,8 +121,11 @@ const CASES: Case[] = [
   ["alternate object", "Ref", { label: "x", children: ["a", null, { children: [] }] }, true],
   ["alternate object problem", "Ref", { children: [{ label: 1 }] }, "children[0].label: Invalid parameter type for 'children[0].label', expected: string"],
   ["alternate no branch", "Ref", 1, ": Invalid type, expected: Ref"],
+  // As for enums, QEMU names an alternate's member alone.
+  ["alternate no branch, nested", "Knobs", { ...knobs, wrap: { ref: 1 } }, "wrap.ref: Invalid parameter type for 'ref', expected: Ref"],
+  ["alternate no branch, array element", "Tree", { children: [true] }, "children[0]: Invalid parameter type for 'null', expected: Ref"],
   ["alternate int", "Num", 7, true],
-  ["alternate int range", "Num", 70000, ": Parameter the value expects int16"],
+  ["alternate int range", "Num", 70000, ": Parameter the value expects int16_t"],
   ["alternate bool", "Num", false, true],
   ["alternate enum", "Num", "red", true],
   ["alternate enum unknown", "Num", "blue", ": Parameter the value does not accept value 'blue'", true],
@@ -210,9 +232,12 @@ describe("bigint mode", () => {
   it.each([
     [{ id: "p", x: 2n ** 62n, y: 2, u64: 2n ** 64n - 1n, size: 0n }, true],
     [{ id: "p", x: 1, y: 2 }, "x: Invalid parameter type for 'x', expected: integer (bigint)"],
-    [{ id: "p", x: 2n ** 63n, y: 2 }, "x: Parameter 'x' expects int"],
-    [{ id: "p", x: 1n, y: 2, u64: -1n }, "u64: Parameter 'u64' expects uint64"],
-    [{ id: "p", x: 1n, y: 2n }, "y: Invalid parameter type for 'y', expected: integer"],
+    [{ id: "p", x: 2n ** 63n, y: 2 }, "x: Invalid parameter type for 'x', expected: integer"],
+    [{ id: "p", x: 1n, y: 2, u64: -1n }, true],
+    [{ id: "p", x: 1n, y: 2, u64: -(2n ** 63n) - 1n }, "u64: Parameter 'u64' expects uint64"],
+    [{ id: "p", x: 1n, y: 2, u64: 2n ** 64n }, "u64: Parameter 'u64' expects uint64"],
+    [{ id: "p", x: 1n, y: 2, u64: 0.5 }, "u64: Parameter 'u64' expects uint64"],
+    [{ id: "p", x: 1n, y: 2n }, "y: Parameter 'y' expects uint64"],
     [{ id: "p", x: 1n, y: 2, blob: { n: 2n ** 70n } }, true],
   ] as const)("%o", (value, expected) => {
     const p = bv.get("Point")!;

@@ -48,6 +48,50 @@ export const DEBIAN_X86_64_DEFINES = [
   "HAVE_IPPROTO_MPTCP",
 ];
 
+/**
+ * The --define set of Debian's QEMU 10.0 build from bookworm-backports (x86_64, Linux):
+ * 7.2's set and what 10.0's schema conditions anew. CONFIG_KVM only appears in
+ * conditions that also need TARGET_S390X, so introspection cannot tell it (the build has
+ * it). Checked against the live query-qmp-schema as 7.2's set is.
+ */
+export const DEBIAN_X86_64_DEFINES_10 = [
+  ...DEBIAN_X86_64_DEFINES,
+  "CONFIG_KVM",
+  "CONFIG_PIXMAN",
+  "CONFIG_EBPF",
+  "HAVE_CHARDEV_SERIAL",
+  "HAVE_CHARDEV_PARALLEL",
+  "CONFIG_BRLAPI",
+  "CONFIG_AUDIO_ALSA",
+  "CONFIG_AUDIO_OSS",
+  "CONFIG_AUDIO_PA",
+  "CONFIG_AUDIO_PIPEWIRE",
+  "CONFIG_AUDIO_SDL",
+  "CONFIG_AUDIO_JACK",
+];
+
+/** The --define set of each QEMU build the tests run. */
+export const BUILD_DEFINES: Readonly<Record<"7.2" | "10.0", readonly string[]>> = {
+  "7.2": DEBIAN_X86_64_DEFINES,
+  "10.0": DEBIAN_X86_64_DEFINES_10,
+};
+
+/**
+ * Where ../shared's schema of a version and the binary the tests run differ (the
+ * schema is of a later patch release than the binary): each a member of a type, its
+ * introspection key, and why.
+ */
+export const KNOWN_SKEW: Readonly<Record<"7.2" | "10.0", readonly { key: string; member: string; reason: string }[]>> = {
+  "7.2": [],
+  "10.0": [
+    {
+      key: "BlkdebugInjectErrorOptions.delay-ns",
+      member: "delay-ns",
+      reason: "../shared has QEMU 10.0.13's schema, where delay-ns ('since 11.1') was backported; the 10.0.2 binary lacks it",
+    },
+  ],
+};
+
 export interface Generated {
   dir: string;
   /** Import a generated module, e.g. "index.ts". */

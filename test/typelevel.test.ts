@@ -148,7 +148,7 @@ describe.skipIf(!HAVE_SHARED)("full QEMU schemas (needs ../shared)", () => {
     "machine.json:1877": "Parameter 'filename' is missing",
     "migration.json:2263": "Parameter 'dirty-rate' is missing",
     // 'offset' is a size (integer) but the example passes the string "0x1000"
-    "migration.json:1716": "Invalid parameter type for 'channels[0].addr.offset', expected: integer",
+    "migration.json:1716": "Parameter 'channels[0].addr.offset' expects uint64",
     // examples older than members QEMU made mandatory later (docs not updated)
     "block-core.json:1966": "return of query-named-block-nodes: Parameter '[0].active' is missing",
     "block-core.json:781": "return of query-block: Parameter '[0].inserted.active' is missing",

@@ -108,6 +108,8 @@ export interface EmitContext {
   enabled(ifcond: IfCond): boolean;
   /** Is this definition generated (enabled, and reached by the chosen commands and events)? */
   included(d: Definition): boolean;
+  /** Is this definition reached by the chosen commands and events (all are, when none are chosen)? */
+  chosen(d: Definition): boolean;
   /** The modules with files of their own, in module order. */
   readonly modules: readonly ModuleFiles[];
   slug(m: Module | undefined): string;
@@ -147,8 +149,10 @@ const INT_RANGES: Record<string, readonly [string, string] | undefined> = {
   uint32: ["0", "4294967295"],
   int: ["-9223372036854775808", "9223372036854775807"],
   int64: ["-9223372036854775808", "9223372036854775807"],
-  uint64: ["0", "18446744073709551615"],
-  size: ["0", "18446744073709551615"],
+  // QEMU takes a negative uint64 or size as its two's complement (the input visitor
+  // falls back to int64 "for backward compatibility"): -2^63 is the least it accepts.
+  uint64: ["-9223372036854775808", "18446744073709551615"],
+  size: ["-9223372036854775808", "18446744073709551615"],
 };
 
 /** The range of a built-in integer type, as decimal strings. */
@@ -440,7 +444,7 @@ class Context implements EmitContext {
   readonly events: readonly EventEntry[];
   readonly returnValidators: ReadonlyMap<Type, ReturnValidator>;
   readonly sym: Symbols;
-  private readonly chosen: Set<Definition> | undefined;
+  private readonly selected: Set<Definition> | undefined;
   private readonly slugs: Map<Module, string>;
 
   constructor(
@@ -448,7 +452,7 @@ class Context implements EmitContext {
     readonly options: GenerateOptions,
     readonly schemaPath: string,
   ) {
-    this.chosen = selection(schema, options, (c) => this.enabled(c));
+    this.selected = selection(schema, options, (c) => this.enabled(c));
     this.names = new NameTable(schema);
     this.slugs = moduleSlugs(schema);
     this.outputs = closeOutputs(options.emit);
@@ -468,7 +472,11 @@ class Context implements EmitContext {
   }
 
   included(d: Definition): boolean {
-    return this.enabled(d.ifcond) && (this.chosen === undefined || this.chosen.has(d) || d instanceof BuiltinType);
+    return this.enabled(d.ifcond) && this.chosen(d);
+  }
+
+  chosen(d: Definition): boolean {
+    return this.selected === undefined || this.selected.has(d) || d instanceof BuiltinType;
   }
 
   slug(m: Module | undefined): string {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Command line. `qapi-gen [generate] [options] SCHEMA` writes TypeScript; `qapi-gen dump`
-// prints the checked model. Schema errors print as FILE:LINE[:COL]: message and exit 1;
-// nothing prints a stack trace.
+// prints the checked model; `qapi-gen defines SCHEMA --from LIVE` finds a build's --define
+// set. Schema errors print as FILE:LINE[:COL]: message and exit 1; nothing prints a stack
+// trace.
 
 import { readFileSync, realpathSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
@@ -12,6 +13,7 @@ import { dumpSchema } from "../frontend/dump.js";
 import { DEFAULT_OPTIONS, GenerateOptionsError, OUTPUTS, type GenerateOptions, type OutputKind } from "../backend/context.js";
 import { QapiError, makeDiagnostics, type Diagnostics } from "../frontend/errors.js";
 import { nodeFileReader } from "../frontend/parse.js";
+import { LiveSchemaError } from "./live-schema.js";
 import { OutputError } from "./writer.js";
 
 export interface CliIO {
@@ -23,6 +25,7 @@ export interface CliIO {
 
 const USAGE = `usage: qapi-gen [generate] [options] SCHEMA
        qapi-gen dump [--strict] SCHEMA
+       qapi-gen defines SCHEMA --from SOCKET|FILE.json
 
 Generate TypeScript from a QAPI schema (types, validators, QMP client and server
 stubs, introspection, JSON Schema), or dump the checked schema model.
@@ -35,6 +38,7 @@ options:
                          without any, everything is generated
   --strict               doc comment problems are errors, as in QEMU 10
   --all-warnings         list every doc comment warning (default: the first ${20})
+  --from SOCKET|FILE     defines: a QEMU's QMP socket, or its saved query-qmp-schema
   -h, --help             this text
   --version              the version of qapi-gen
 `;
@@ -44,7 +48,8 @@ const MAX_WARNINGS = 20;
 class UsageError extends Error {}
 
 interface Options {
-  command: "generate" | "dump";
+  command: "generate" | "dump" | "defines";
+  from: string | undefined;
   strict: boolean;
   allWarnings: boolean;
   schema: string;
@@ -67,8 +72,9 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
     int64: "number",
     defines: undefined,
     format: {},
+    from: undefined,
   };
-  if (args[0] === "dump" || args[0] === "generate") opts.command = args.shift() as Options["command"];
+  if (args[0] === "dump" || args[0] === "generate" || args[0] === "defines") opts.command = args.shift() as Options["command"];
   const positional: string[] = [];
   const value = (flag: string, inline: string | undefined): string => {
     const v = inline ?? args.shift();
@@ -85,7 +91,7 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const generateOnly = (): void => {
-      if (opts.command === "dump") throw new UsageError(`option '${flag}' does not apply to dump`);
+      if (opts.command !== "generate") throw new UsageError(`option '${flag}' does not apply to ${opts.command}`);
     };
     switch (flag) {
       case "-h":
@@ -159,6 +165,10 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
         (opts.defines ??= []).push(v);
         break;
       }
+      case "--from":
+        if (opts.command !== "defines") throw new UsageError("option '--from' applies to defines only");
+        opts.from = value(flag, inline);
+        break;
       default:
         throw new UsageError(`unknown option '${arg}'`);
     }
@@ -167,6 +177,7 @@ function parseArgs(argv: string[]): Options | "help" | "version" {
     throw new UsageError(positional.length === 0 ? "missing SCHEMA file" : "expected exactly one SCHEMA file");
   }
   opts.schema = positional[0] as string;
+  if (opts.command === "defines" && opts.from === undefined) throw new UsageError("defines needs --from SOCKET|FILE.json");
   return opts;
 }
 
@@ -194,6 +205,11 @@ async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number
   printWarnings(diags, io, opts.allWarnings);
   if (opts.command === "dump") {
     io.stdout(dumpSchema(schema));
+    return 0;
+  }
+  if (opts.command === "defines") {
+    const [{ deriveDefines, formatDefines }, { readSchemaInfo }] = await Promise.all([import("../backend/defines.js"), import("./live-schema.js")]);
+    io.stdout(formatDefines(deriveDefines(schema, await readSchemaInfo(resolve(io.cwd, opts.from as string)))));
     return 0;
   }
   const options: GenerateOptions = {
@@ -247,7 +263,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`qapi-gen: ${err.message}\n`);
       return 2;
     }
-    if (err instanceof OutputError) {
+    if (err instanceof OutputError || err instanceof LiveSchemaError) {
       io.stderr(`qapi-gen: ${err.message}\n`);
       return 1;
     }

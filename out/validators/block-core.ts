@@ -3,6 +3,7 @@
 
 import {
   $MAX_DEPTH,
+  $alternate,
   $enum,
   $isInt,
   $isObject,
@@ -406,7 +407,7 @@ export function $m_BackupPerf(o: $Obj, _c: boolean, _d: number): number {
   }
   x = o["min-cluster-size"];
   if (x !== undefined) {
-    if (!$isInt(x, 0, 9007199254740991)) return -1;
+    if (!Number.isSafeInteger(x)) return -1;
     n++;
   }
   return n;
@@ -456,7 +457,7 @@ export function $g_BackupPerf(v: unknown, c: boolean, d: number): boolean {
   }
   x = v["min-cluster-size"];
   if (x !== undefined) {
-    if (!$isInt(x, 0, 9007199254740991)) return false;
+    if (!Number.isSafeInteger(x)) return false;
     n++;
   }
   if (c) return true;
@@ -1379,7 +1380,7 @@ export function $p_BlockDirtyBitmapOrStr(
 ): void {
   if (typeof v === "string") return $p_str(v, c, d, p, out);
   if ($isObject(v)) return $p_BlockDirtyBitmap(v, c, d, p, out);
-  $type(out, p, "BlockDirtyBitmapOrStr");
+  $alternate(out, p, "BlockDirtyBitmapOrStr");
 }
 
 /** Validates {@link BlockDirtyBitmapOrStr} values (see {@link Validator}). */

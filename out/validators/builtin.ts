@@ -156,7 +156,7 @@ export function $p_uint32(
 }
 
 export function $g_uint64(v: unknown): boolean {
-  return $isInt(v, 0, 9007199254740991);
+  return Number.isSafeInteger(v);
 }
 
 export function $p_uint64(
@@ -166,11 +166,11 @@ export function $p_uint64(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "uint64", 0, 18446744073709551615);
+  $int(v, p, out, "uint64", -9223372036854775808, 18446744073709551615);
 }
 
 export function $g_size(v: unknown): boolean {
-  return $isInt(v, 0, 9007199254740991);
+  return Number.isSafeInteger(v);
 }
 
 export function $p_size(
@@ -180,7 +180,7 @@ export function $p_size(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "size", 0, 18446744073709551615);
+  $int(v, p, out, "size", -9223372036854775808, 18446744073709551615);
 }
 
 export function $g_bool(v: unknown): boolean {

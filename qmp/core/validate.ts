@@ -267,6 +267,16 @@ function named(p: string): string {
   return p === "" ? "the value" : `'${p}'`;
 }
 
+/**
+ * How QEMU names the value at `p` where its visitors name a member alone (enum
+ * values, alternates, intN/uintN ranges): its last member name, "null" for an
+ * array element.
+ */
+function leaf(p: string): string {
+  if (p === "") return "the value";
+  return p.endsWith("]") ? "'null'" : `'${p.slice(p.lastIndexOf(".") + 1)}'`;
+}
+
 /** @internal */
 export function $type(out: Problem[], p: string, expected: string): void {
   out.push({
@@ -292,7 +302,18 @@ export function $deep(out: Problem[], p: string): void {
 export function $enum(out: Problem[], p: string, v: string): void {
   out.push({
     path: p,
-    message: `Parameter ${named(p)} does not accept value '${v}'`,
+    message: `Parameter ${leaf(p)} does not accept value '${v}'`,
+  });
+}
+
+/** @internal A value no alternative of alternate `expected` takes. */
+export function $alternate(out: Problem[], p: string, expected: string): void {
+  out.push({
+    path: p,
+    message:
+      p === ""
+        ? `Invalid type, expected: ${expected}`
+        : `Invalid parameter type for ${leaf(p)}, expected: ${expected}`,
   });
 }
 
@@ -307,8 +328,12 @@ export function $json(
 }
 
 /**
- * @internal Problems of an integer of type `name`, from `min` to `max`: numbers
- * when the bounds are numbers, bigints when they are bigints.
+ * @internal Problems of an integer of type `name`, from `min` to `max` (numbers,
+ * or bigints for 64-bit types generated with `--int64 bigint`), in QEMU's words: a
+ * signed value that is no int64 is not an "integer"; an unsigned one is read as
+ * uint64 (a negative one as its two's complement), so what is no uint64 "expects
+ * uint64"; a narrower type's range is checked after that, naming the member alone
+ * and the C type (`expects uint32_t`).
  */
 export function $int(
   v: unknown,
@@ -318,28 +343,40 @@ export function $int(
   min: number | bigint,
   max: number | bigint,
 ): void {
-  if (typeof min === "bigint") {
-    if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
-      out.push({
-        path: p,
-        message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)`,
-      });
+  const unsigned = name === "size" || name.startsWith("uint");
+  const bad = (): void => {
+    if (unsigned)
+      out.push({ path: p, message: `Parameter ${named(p)} expects uint64` });
+    else $type(out, p, "integer");
+  };
+  if (typeof min === "number") {
+    if (!Number.isInteger(v)) return bad();
+    const n = v as number;
+    if (name === "int" || name === "size" || name.endsWith("64")) {
+      // 64 bits wide, as a number: exact only up to 2^53.
+      if (!Number.isSafeInteger(n)) {
+        out.push({
+          path: p,
+          message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost`,
+        });
+      }
       return;
     }
-    if (typeof v !== "bigint") return $type(out, p, "integer (bigint)");
-  } else {
-    if (!Number.isInteger(v)) return $type(out, p, "integer");
-    if (!Number.isSafeInteger(v)) {
-      out.push({
-        path: p,
-        message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost`,
-      });
-      return;
-    }
+    if (n < -(2 ** 63) || n >= (unsigned ? 2 ** 64 : 2 ** 63)) return bad();
+    if (n < min || n > (max as number))
+      out.push({ path: p, message: `Parameter ${leaf(p)} expects ${name}_t` });
+    return;
   }
-  const n = v as number | bigint;
-  if (n < min || n > max)
-    out.push({ path: p, message: `Parameter ${named(p)} expects ${name}` });
+  // 64 bits wide: bigint, exact.
+  if (Number.isSafeInteger(v)) return $type(out, p, "integer (bigint)");
+  if (Number.isInteger(v)) {
+    out.push({
+      path: p,
+      message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)`,
+    });
+  } else if (typeof v !== "bigint" || v < min || v > max) {
+    bad();
+  }
 }
 
 /** @internal Reports the members of `o` that none of `known` has. */

@@ -5,6 +5,9 @@
 // What QEMU does, and so what this does:
 // - commands and events in module order, then every type they reach, in order of first
 //   use (a work queue); types reachable from no command or event are left out;
+// - the queue follows every part, compiled out or not: QEMU's generator visits the
+//   whole schema and only the C preprocessor drops the disabled entries, so a type
+//   whose own condition holds is listed even when only disabled parts use it;
 // - a command without arguments or return, an event without data, name `q_empty`;
 // - all integer built-ins are `int`, and arrays of them `[int]`; an array is named
 //   `[ELEMENT]` after its element's introspection name;
@@ -75,18 +78,60 @@ export function introspect(ctx: EmitContext): { trees: SchemaInfoTree[]; conditi
     trees.push(expanded({ name, "meta-type": meta, features: features(fs), ...rest }) as SchemaInfoTree);
   };
 
+  /** The entry of a named type, less name and meta-type; queues every member's type. */
+  const typeInfo = (t: EnumType | ObjectType | AlternateType): LiteralObject => {
+    if (t instanceof EnumType) {
+      const members = t.members.filter((m) => ctx.enabled(m.ifcond));
+      for (const m of members) cond(`${t.name}.${m.name}`, m.ifcond);
+      return {
+        members: members.map((m) => ({ name: m.name, features: features(m.features) })),
+        values: members.map((m) => m.name),
+      };
+    }
+    if (t instanceof AlternateType) {
+      return { members: enabledParts(t.name, t.alternatives.variants, (_v, type) => ({ type })) };
+    }
+    const obj: Record<string, Literal | undefined> = {
+      members: enabledParts(t.name, t.members, (m, type) => ({
+        name: m.name,
+        type,
+        default: m.optional ? null : undefined,
+        features: features(m.features),
+      })),
+    };
+    if (t.branches) {
+      obj.tag = t.branches.tagMember.name;
+      obj.variants = enabledParts(t.name, t.branches.variants, (v, type) => ({ case: v.name, type }));
+    }
+    return obj;
+  };
+  /** The enabled parts of `owner` as `entry` makes them; every part's type is queued. */
+  const enabledParts = <P extends { name: string; ifcond: IfCond; type: Type }>(
+    owner: string,
+    parts: readonly P[],
+    entry: (p: P, type: string) => LiteralObject,
+  ): LiteralObject[] =>
+    parts.flatMap((p) => {
+      const type = useType(p.type);
+      if (!ctx.enabled(p.ifcond)) return [];
+      cond(`${owner}.${p.name}`, p.ifcond);
+      return [entry(p, type)];
+    });
+
   for (const mod of schema.modules) {
     for (const e of mod.entities) {
-      if (e instanceof Command && ctx.included(e)) {
+      // Commands and events left out by --commands/--events do not count at all.
+      if ((e instanceof Command || e instanceof Event) && !ctx.chosen(e)) continue;
+      if (e instanceof Command) {
+        const info = { "arg-type": useType(e.argType ?? empty), "ret-type": useType(e.retType ?? empty) };
+        if (!ctx.enabled(e.ifcond)) continue;
         cond(e.name, e.ifcond);
-        tree(e.name, "command", e.features, {
-          "arg-type": useType(e.argType ?? empty),
-          "ret-type": useType(e.retType ?? empty),
-          "allow-oob": e.allowOob ? true : undefined,
-        });
-      } else if (e instanceof Event && ctx.included(e)) {
+        tree(e.name, "command", e.features, { ...info, "allow-oob": e.allowOob ? true : undefined });
+      } else if (e instanceof Event) {
+        const argType = useType(e.argType ?? empty);
+        if (!ctx.enabled(e.ifcond)) continue;
         cond(e.name, e.ifcond);
-        tree(e.name, "event", e.features, { "arg-type": useType(e.argType ?? empty) });
+        tree(e.name, "event", e.features, { "arg-type": argType });
       }
     }
   }
@@ -95,51 +140,15 @@ export function introspect(ctx: EmitContext): { trees: SchemaInfoTree[]; conditi
     const t = used[i] as Type;
     if (t instanceof BuiltinType) {
       tree(t.name, "builtin", [], { "json-type": t.jsonType() });
-    } else if (t instanceof EnumType) {
-      cond(t.name, t.ifcond);
-      const members = t.members.filter((m) => ctx.enabled(m.ifcond));
-      for (const m of members) cond(`${t.name}.${m.name}`, m.ifcond);
-      tree(t.name, "enum", t.features, {
-        members: members.map((m) => ({ name: m.name, features: features(m.features) })),
-        values: members.map((m) => m.name),
-      });
     } else if (t instanceof ArrayType) {
       const element = useType(t.elementType);
-      tree(`[${element}]`, "array", [], { "element-type": element });
-    } else if (t instanceof ObjectType) {
+      if (ctx.enabled(t.ifcond)) tree(`[${element}]`, "array", [], { "element-type": element });
+    } else if (t instanceof EnumType || t instanceof ObjectType || t instanceof AlternateType) {
+      // Member types are queued before the type's own condition is looked at.
+      const rest = typeInfo(t);
+      if (!ctx.enabled(t.ifcond)) continue;
       cond(t.name, t.ifcond);
-      const members = t.members.filter((m) => ctx.enabled(m.ifcond));
-      const obj: Record<string, Literal | undefined> = {
-        members: members.map((m) => {
-          cond(`${t.name}.${m.name}`, m.ifcond);
-          return {
-            name: m.name,
-            type: useType(m.type),
-            default: m.optional ? null : undefined,
-            features: features(m.features),
-          };
-        }),
-      };
-      if (t.branches) {
-        obj.tag = t.branches.tagMember.name;
-        obj.variants = t.branches.variants
-          .filter((v) => ctx.enabled(v.ifcond))
-          .map((v) => {
-            cond(`${t.name}.${v.name}`, v.ifcond);
-            return { case: v.name, type: useType(v.type) };
-          });
-      }
-      tree(t.name, "object", t.features, obj);
-    } else if (t instanceof AlternateType) {
-      cond(t.name, t.ifcond);
-      tree(t.name, "alternate", t.features, {
-        members: t.alternatives.variants
-          .filter((v) => ctx.enabled(v.ifcond))
-          .map((v) => {
-            cond(`${t.name}.${v.name}`, v.ifcond);
-            return { type: useType(v.type) };
-          }),
-      });
+      tree(t.name, t instanceof EnumType ? "enum" : t instanceof ObjectType ? "object" : "alternate", t.features, rest);
     }
   }
   return { trees, conditions };

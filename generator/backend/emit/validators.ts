@@ -61,8 +61,6 @@ const BUILTIN_EXPECTED: Record<string, string> = {
   number: "number",
 };
 
-const MAX_SAFE = "9007199254740991";
-
 /** The check of a value: the condition true when it passes. */
 type Check = Expr;
 
@@ -147,8 +145,7 @@ class ValidatorsFile {
         const [min, max] = intRange(t.name) as readonly [string, string];
         if (is64(t.name)) {
           if (this.big) return call(this.rt("$isBig"), [v, `${min}n`, `${max}n`]);
-          if (min !== "0") return call("Number.isSafeInteger", [v]);
-          return call(this.rt("$isInt"), [v, "0", MAX_SAFE]);
+          return call("Number.isSafeInteger", [v]);
         }
         return call(this.rt("$isInt"), [v, min, max]);
       }
@@ -388,7 +385,7 @@ class ValidatorsFile {
       }
     }
     g.push("return false;");
-    p.push([call(this.rt("$type"), ["out", "p", str(this.validatorName(t))]), ";"]);
+    p.push([call(this.rt("$alternate"), ["out", "p", str(this.validatorName(t))]), ";"]);
     this.internal(`$g_${tsName}`, gu.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", g);
     this.internal(`$p_${tsName}`, this.problemParams(pu), "void", p);
   }
