@@ -35,12 +35,12 @@ function fail(msg) {
   process.exit(1);
 }
 
-if (!existsSync(join(root, "dist", "qmp", "index.js"))) fail("dist/qmp missing: run `npm run build` first");
+if (!existsSync(join(root, "qmp", "dist", "index.js"))) fail("qmp/dist missing: run `npm run build` first");
 if (spawnSync(QEMU, ["--version"]).status !== 0) fail(`${QEMU} not found (apt-get install qemu-system-x86)`);
 if (!existsSync(SCHEMA)) fail(`${SCHEMA} not found`);
 
-const { connectQmp } = await import(pathToFileURL(join(root, "dist", "qmp", "index.js")).href);
-const { main } = await import(pathToFileURL(join(root, "dist", "generator", "cli.js")).href);
+const { connectQmp } = await import(pathToFileURL(join(root, "qmp", "dist", "index.js")).href);
+const { main } = await import(pathToFileURL(join(root, "dist", "generator", "cli", "main.js")).href);
 const ts = (await import("typescript")).default;
 
 const work = mkdtempSync(join(tmpdir(), "qapi-gen-bench-"));
