@@ -140,7 +140,7 @@ function expand(reader: ConfigReader, t: RawTarget, dir: string, cwd: string): C
   return schemas.map((schema) => {
     const out = output.replaceAll("[name]", basename(schema, ".json")).replaceAll("[dir]", basename(dirname(schema)));
     const target = { schema: fromCwd(cwd, schema), output: fromCwd(cwd, resolve(dir, out)), cwd };
-    return withOptions({ options: target, warnings: OPTIONS.warnings.default, where: reader.where(t.offset) }, t.options);
+    return withOptions({ options: target, warnings: OPTIONS.warnings.default, where: reader.where(t.offset) }, { ...t.options, output: undefined });
   });
 }
 

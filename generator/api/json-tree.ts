@@ -85,14 +85,11 @@ class Parser {
     this.list("}", () => {
       this.skip();
       const keyOffset = this.pos;
-      const key = this.value(depth + 1);
-      if (key.kind !== "scalar" || typeof key.value !== "string" || this.text[keyOffset] !== '"') {
-        this.pos = keyOffset;
-        this.fail("a key in double quotes");
-      }
-      if (members.some((m) => m.key === key.value)) throw new JsonTreeError(keyOffset, `duplicate key '${key.value}'`);
+      if (this.text[keyOffset] !== '"') this.fail("a key in double quotes");
+      const key = (this.value(depth + 1) as { value: string }).value;
+      if (members.some((m) => m.key === key)) throw new JsonTreeError(keyOffset, `duplicate key '${key}'`);
       this.expect(":", "':'");
-      members.push({ key: key.value, keyOffset, value: this.value(depth + 1) });
+      members.push({ key, keyOffset, value: this.value(depth + 1) });
     });
     return { kind: "object", offset, members };
   }

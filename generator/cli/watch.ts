@@ -4,8 +4,8 @@
 // Changes are debounced. A failed run prints its errors and leaves that target's last
 // good output alone. SIGINT (Ctrl-C) or SIGTERM stops after the run in progress.
 
-import { watch as fsWatch, existsSync, type FSWatcher } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { watch as fsWatch, existsSync, statSync, type FSWatcher } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import type { ConfigTarget } from "../api/config.js";
 import { UsageError, type CommandLine } from "./args.js";
 import { generateTarget, resolveTargets, writeTargets, type Targets } from "./generate.js";
@@ -25,16 +25,26 @@ function watchPoint(file: string): [dir: string, name: string] {
   return [dir, name];
 }
 
+function changedSince(path: string, time: number): boolean {
+  try {
+    return statSync(path).mtimeMs >= time;
+  } catch {
+    return false;
+  }
+}
+
 class Watcher {
   private targets: readonly ConfigTarget[] = [];
   /** The files each target read in its last run. */
   private readonly inputs = new Map<ConfigTarget, readonly string[]>();
   private readonly watchers = new Map<string, FSWatcher>();
   /** Per watched folder, the entries that matter, and what to rerun when one changes ("config": everything). */
-  private readonly interest = new Map<string, Map<string, Set<ConfigTarget | "config">>>();
+  private interest = new Map<string, Map<string, Set<ConfigTarget | "config">>>();
   private readonly dirty = new Set<ConfigTarget | "config">();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** When the last run started (ms since the epoch, as file times are). */
+  private runStart = 0;
 
   constructor(
     private readonly line: CommandLine,
@@ -66,6 +76,7 @@ class Watcher {
 
   /** Run targets one by one: an error in one leaves the others' output to be written. */
   async run(targets: readonly ConfigTarget[]): Promise<void> {
+    this.runStart = Date.now();
     for (const target of targets) {
       const run = await generateTarget(target, this.io, this.quiet);
       this.inputs.set(target, run.result.inputs);
@@ -73,14 +84,20 @@ class Watcher {
     }
   }
 
-  /** Watch the folders of every input (and of the config), and only those. */
+  /**
+   * Watch the folders of every input (and of the config), and only those. An entry
+   * watched for the first time may have changed after the run read it (or found it
+   * missing) and before this: then it is as if a change was seen.
+   */
   rewatch(): void {
-    this.interest.clear();
+    const before = this.interest;
+    this.interest = new Map();
     const add = (file: string, what: ConfigTarget | "config"): void => {
       const [dir, name] = watchPoint(file);
       const names = this.interest.get(dir) ?? new Map<string, Set<ConfigTarget | "config">>();
       this.interest.set(dir, names);
       names.set(name, (names.get(name) ?? new Set()).add(what));
+      if (before.get(dir)?.has(name) !== true && changedSince(join(dir, name), this.runStart)) this.dirty.add(what);
     };
     if (this.config !== undefined) add(this.config, "config");
     for (const [target, files] of this.inputs) for (const f of files) add(f, target);
@@ -89,6 +106,7 @@ class Watcher {
       w.close();
       this.watchers.delete(dir);
     }
+    if (this.dirty.size > 0) this.schedule();
     for (const dir of this.interest.keys()) {
       if (this.watchers.has(dir)) continue;
       try {
