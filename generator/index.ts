@@ -15,7 +15,6 @@ export {
 } from "./api/generate.js";
 export { CONFIG_FILE, loadConfig, type ConfigResult, type ConfigTarget } from "./api/config.js";
 export type { Diagnostic } from "./api/diagnostics.js";
-export type { OptionValues } from "./api/options.js";
 export {
   AlternateType,
   ArrayType,

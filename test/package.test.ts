@@ -173,7 +173,7 @@ describe("packages installed from their tarballs", () => {
 
   it("the runtime's tarball: its dist and LICENSE only", () => {
     const paths = runtime.files.map((f) => f.path).sort();
-    expect(paths.filter((p) => !p.startsWith("dist/"))).toEqual(["LICENSE", "package.json"]);
+    expect(paths.filter((p) => !p.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "package.json"]);
     expect(paths).toContain("dist/index.d.ts");
   });
 

@@ -17,6 +17,7 @@ import { type JsonMember, type JsonNode, JsonTreeError, jsonValue, lineColumn, p
 import { OPTIONS, optionNames, valueProblem, type ConfigKey, type OptionName, type OptionValues } from "./options.js";
 import type { GenerateOptions } from "./generate.js";
 
+/** The config file `qapi-gen` runs when given no SCHEMA. */
 export const CONFIG_FILE = "qapi-gen.config.json";
 
 const CONFIG_KEYS: readonly ConfigKey[] = optionNames().filter((n): n is ConfigKey => OPTIONS[n].config);
@@ -33,6 +34,7 @@ export interface ConfigTarget {
   readonly where: string;
 }
 
+/** What {@link loadConfig} found: the targets, or located errors. */
 export type ConfigResult =
   | { readonly ok: true; readonly file: string; readonly targets: readonly ConfigTarget[]; readonly errors: readonly [] }
   | { readonly ok: false; readonly file: string; readonly targets: readonly []; readonly errors: readonly Diagnostic[] };
