@@ -35,7 +35,7 @@ function expectUsageError(run: Run, message: string): void {
   expect(run.code).toBe(2);
   expect(run.stdout).toBe("");
   expect(run.stderr.startsWith(`qapi-gen: ${message}\n`)).toBe(true);
-  expect(run.stderr).toMatch(/^usage: qapi-gen .*\n.*qapi-gen dump \[--strict\] SCHEMA$/m);
+  expect(run.stderr).toMatch(/^usage: qapi-gen .*\n +qapi-gen dump \[options\] SCHEMA\n +qapi-gen defines .*\n\(qapi-gen --help lists the options\)\n$/m);
   expectNoTrace(run.stderr);
 }
 
@@ -46,7 +46,7 @@ afterAll(() => {
 
 describe("usage errors exit 2 with a usage message", () => {
   test("no command and no schema", async () => {
-    expectUsageError(await cli([]), "missing SCHEMA file");
+    expectUsageError(await cli([]), "missing SCHEMA file (and no qapi-gen.config.json here to run)");
   });
 
   test("dump without a schema", async () => {
@@ -73,6 +73,7 @@ describe("usage errors exit 2 with a usage message", () => {
     const run = await cli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: qapi-gen /);
+    expect(run.stdout).toContain("  --int64 number|bigint ");
     expect(run.stderr).toBe("");
   });
 });
@@ -176,4 +177,66 @@ describe.skipIf(!existsSync(CLI))("the built binary (node dist/generator/cli/mai
 });
 describe.skipIf(existsSync(CLI))("the built binary", () => {
   test(`skipped: ${CLI} not built (run npm run build)`, () => {});
+});
+
+describe("generate: what a run says", () => {
+  const SEED = "qapi/transaction.json";
+  const outDir = (): string => join(mkdtempSync(join(tmpdir(), "qapi-cli-")), "gen");
+
+  test("one summary line on stdout: written, unchanged, removed, the folder, the time", async () => {
+    const out = outDir();
+    const first = await cli([SEED, "-o", out, "--warnings", "none"]);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe("");
+    const m = /^qapi-gen: qapi\/transaction\.json -> (.+): (\d+) written, 0 unchanged, 0 removed \(\d+ ms\)\n$/.exec(first.stdout);
+    expect(m?.[1]).toBe(`${out}/`);
+    const again = await cli([SEED, "-o", out, "--warnings", "none"]);
+    expect(again.stdout).toMatch(new RegExp(`: 0 written, ${m?.[2]} unchanged, 0 removed \\(\\d+ ms\\)\\n$`));
+    writeFileSync(join(out, "stale.ts"), "");
+    const stale = await cli([SEED, "-o", out, "--warnings", "none"]);
+    expect(stale.stdout).toMatch(/: 0 written, \d+ unchanged, 1 removed /);
+    expect(existsSync(join(out, "stale.ts"))).toBe(false);
+  });
+
+  test("--check: a summary when up to date, the differing files (exit 1) otherwise", async () => {
+    const ok = await cli([SEED, "--check", "--warnings", "none"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^qapi-gen: out\/ is up to date with qapi\/transaction\.json \(\d+ files, \d+ ms\)\n$/);
+    const missing = await cli([SEED, "--check", "-o", outDir(), "--warnings", "none"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toMatch(/^\S+\/gen\/: \d+ files differ from what qapi-gen would generate:\n  client\.ts\n/);
+  });
+
+  test("--quiet prints nothing on success, and still prints errors", async () => {
+    const quiet = await cli([SEED, "-o", outDir(), "--quiet"]);
+    expect(quiet).toEqual({ code: 0, stdout: "", stderr: "" });
+    const failing = await cli(["--quiet", "no-such.json"]);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toBe("can't read schema file 'no-such.json': No such file or directory\n");
+  });
+
+  test("--warnings: the first 20, all, a count, or none", async () => {
+    const run = async (...flags: string[]): Promise<string[]> => (await cli(["dump", SEED, ...flags])).stderr.split("\n").filter((l) => l !== "");
+    const all = await run("--warnings", "all");
+    const located = all.filter((l) => / warning: /.test(l));
+    expect(located.length).toBe(13);
+    expect(await run()).toEqual(all);
+    expect(await run("--all-warnings")).toEqual(all);
+    expect(await run("--warnings", "summary")).toEqual([
+      "qapi-gen: qapi/transaction.json: 13 doc comment warnings (--warnings all lists them; --strict makes them errors)",
+    ]);
+    expect(await run("--warnings", "none")).toEqual([]);
+    expectUsageError(await cli(["dump", SEED, "--warnings", "some"]), "option '--warnings' takes 'first' or 'all' or 'summary' or 'none', not 'some'");
+  });
+
+  test("--warnings first lists 20 and counts the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qapi-cli-"));
+    const name = (i: number): string => `Thing${String.fromCharCode(65 + i)}`;
+    const entries = Array.from({ length: 25 }, (_, i) => `##\n# @${name(i)}:\n# @nope: x\n##\n{ 'struct': '${name(i)}', 'data': {} }\n`);
+    writeFileSync(join(dir, "many.json"), entries.join(""));
+    const lines = (await cli(["dump", "many.json"], dir)).stderr.split("\n").filter((l) => l !== "");
+    expect(lines.filter((l) => / warning: /.test(l))).toHaveLength(20);
+    expect(lines.at(-1)).toBe("qapi-gen: 5 more doc comment warnings (--warnings all lists them; --strict makes them errors)");
+  });
 });

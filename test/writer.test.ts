@@ -122,7 +122,7 @@ describe("qapi-gen generate", () => {
     for (const argv of [["--int64", "float", "x.json"], ["--define", "not a symbol", "x.json"], ["dump", "--check", "x.json"]]) {
       const r = await run(argv, tmp);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^qapi-gen: .*\n\nusage:/);
+      expect(r.stderr).toMatch(/^qapi-gen: .*\nusage:/);
     }
   });
 
