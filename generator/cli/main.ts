@@ -12,9 +12,11 @@ import { loadSchema } from "../frontend/check.js";
 import { dumpSchema } from "../frontend/dump.js";
 import type { GenerateOptions } from "../backend/context.js";
 import { QapiError, makeDiagnostics, type Diagnostics } from "../frontend/errors.js";
+import { showName } from "../frontend/files.js";
 import { nodeFileReader } from "../frontend/parse.js";
 import { LiveSchemaError } from "./live-schema.js";
-import { OutputError } from "./writer.js";
+import { processInputs, processOutput } from "./process.js";
+import { OutputError, recoverOutput } from "./writer.js";
 
 export interface CliIO {
   stdout(text: string): void;
@@ -164,6 +166,9 @@ function displayPath(schema: string, cwd: string): string {
 }
 
 async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number> {
+  const dir = resolve(io.cwd, opts.output);
+  // A writer killed mid-way is put right even when this run's schema has an error.
+  if (opts.command === "generate" && !opts.check) recoverOutput(dir);
   const schema = loadSchema(opts.schema, nodeFileReader(io.cwd), diags);
   printWarnings(diags, io, opts.allWarnings);
   if (opts.command === "dump") {
@@ -181,8 +186,7 @@ async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number
   };
   // The emitters are loaded only to generate (dump does not need them).
   const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("../backend/generate.js"), import("./writer.js")]);
-  const files = generate(schema, options, displayPath(opts.schema, io.cwd));
-  const dir = resolve(io.cwd, opts.output);
+  const files = generate(schema, options, showName(displayPath(opts.schema, io.cwd)));
   if (opts.check) {
     const differ = diffOutput(dir, files);
     if (differ.length === 0) return 0;
@@ -246,12 +250,15 @@ if (isEntryPoint()) {
   // compiling the parser's large functions costs more than it saves (about a third of
   // the instructions of a dump of QEMU's full schema). Baseline code is enough.
   setFlagsFromString("--no-opt");
-  const chunks: string[] = [];
-  const code = await main(process.argv.slice(2), {
-    stdout: (t) => chunks.push(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-  });
-  process.stdout.write(chunks.join(""));
-  process.exitCode = code;
+  const output = processOutput();
+  const inputs = processInputs();
+  if ("problem" in inputs) {
+    output.stderr(`qapi-gen: ${inputs.problem}\n`);
+    process.exitCode = 2;
+  } else {
+    const chunks: string[] = [];
+    const code = await main(inputs.argv, { stdout: (t) => chunks.push(t), stderr: output.stderr, cwd: inputs.cwd });
+    process.exitCode = code;
+    output.stdout(chunks.join(""));
+  }
 }
