@@ -32,15 +32,19 @@ function readProc(path: string): string | undefined {
 
 const bootId = (): string | undefined => readProc("/proc/sys/kernel/random/boot_id")?.trim();
 
-/** When a process started, in clock ticks since boot (Linux): tells a reused pid apart. */
-function processStart(pid: number): string | undefined {
+/**
+ * A process's state (field 3 of /proc/PID/stat, Linux) and when it started, in clock
+ * ticks since boot (field 22), which tells a reused pid apart.
+ */
+function processStat(pid: number): { state: string; start: string } | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
-  // Field 22; the fields after the command name, which may hold spaces, start at 3.
-  return stat?.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  // The fields after the command name, which may hold spaces, start at 3.
+  const fields = stat?.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return fields === undefined ? undefined : { state: fields[0] ?? "", start: fields[19] ?? "" };
 }
 
 function me(): Owner {
-  return { host: hostname(), boot: bootId(), pid: process.pid, start: processStart(process.pid) };
+  return { host: hostname(), boot: bootId(), pid: process.pid, start: processStat(process.pid)?.start };
 }
 
 /** Whether the lock's owner may still be writing; on another machine, it is assumed so. */
@@ -53,8 +57,11 @@ function isRunning(owner: Owner): boolean {
   } catch (err) {
     if (codeOf(err) === "ESRCH") return false; // EPERM: it runs, as another user
   }
-  const start = processStart(owner.pid);
-  return owner.start === undefined || start === undefined || owner.start === start;
+  const stat = processStat(owner.pid);
+  // Without /proc the pid is all there is to go by; with it, a process without one is gone.
+  if (stat === undefined) return boot === undefined;
+  // A zombie is dead (killed, not yet reaped); another start time is another process.
+  return stat.state !== "Z" && stat.state !== "X" && (owner.start === undefined || owner.start === stat.start);
 }
 
 /** Creates the lock holding `text`; false if it exists. */
