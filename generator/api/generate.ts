@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { loadSchema } from "../frontend/check.js";
 import { QapiError, makeDiagnostics } from "../frontend/errors.js";
 import type { Schema } from "../frontend/model.js";
+import { showName } from "../frontend/files.js";
 import { nodeFileReader, type FileReader } from "../frontend/parse.js";
 import { MARKER, OutputError, diffOutput, writeOutput } from "../cli/writer.js";
 import { diagnostic, fromQapiError, type Diagnostic } from "./diagnostics.js";
@@ -219,7 +220,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const resolved = resolveOptions(options);
   const { schema, cwd, ...loaded } = load(options, resolved.strict);
   if (schema === undefined) return { ...loaded, files: [], output: undefined };
-  const files = await emit(schema, resolved, headerPath(options.schema, cwd));
+  const files = await emit(schema, resolved, showName(headerPath(options.schema, cwd)));
   if (options.write !== true && !resolved.check) return { ...loaded, files, output: undefined };
   try {
     const output = await updateOutput(resolve(cwd, resolved.output), files, resolved.check);

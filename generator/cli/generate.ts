@@ -7,7 +7,7 @@ import { CONFIG_FILE, loadConfig, overrideTarget, targetFlags, type ConfigTarget
 import type { Diagnostic } from "../api/diagnostics.js";
 import { generate, updateOutput, type GenerateResult } from "../api/generate.js";
 import { OPTIONS, flagOf } from "../api/options.js";
-import { OutputError } from "./writer.js";
+import { OutputError, recoverOutput } from "./writer.js";
 import { UsageError, type CommandLine } from "./args.js";
 import { printDrift, printErrors, printWarnings, summary, type CliIO } from "./report.js";
 
@@ -72,6 +72,16 @@ export async function generateTarget(target: ConfigTarget, io: CliIO, quiet: boo
   return { target, result, ms: performance.now() - start };
 }
 
+/** Puts right a target's output folder that a killed writer left mid-swap (see writer.ts). */
+export async function recoverTarget(target: ConfigTarget, io: CliIO): Promise<void> {
+  try {
+    recoverOutput(resolve(target.options.cwd, target.options.output));
+  } catch (err) {
+    if (!(err instanceof OutputError)) throw err;
+    io.stderr(`qapi-gen: ${err.message}\n`);
+  }
+}
+
 /** Write (or check) generated targets, printing a summary line each. Returns the exit status. */
 export async function writeTargets(runs: readonly TargetRun[], check: boolean, io: CliIO, quiet: boolean): Promise<number> {
   let status = 0;
@@ -95,6 +105,8 @@ export async function writeTargets(runs: readonly TargetRun[], check: boolean, i
 
 /** Generate every target, then write them all: an error in any target writes nothing. */
 export async function runTargets(targets: readonly ConfigTarget[], check: boolean, io: CliIO, quiet: boolean): Promise<number> {
+  // A writer killed mid-way is put right first, even when a schema has an error.
+  if (!check) for (const t of targets) await recoverTarget(t, io);
   const runs: TargetRun[] = [];
   for (const target of targets) runs.push(await generateTarget(target, io, quiet));
   if (runs.some((r) => !r.result.ok)) return 1;

@@ -14,6 +14,7 @@ import { OPTIONS, type CommandName } from "../api/options.js";
 import { dumpSchema } from "../frontend/dump.js";
 import { UsageError, optionHelp, parseCommandLine, type CommandLine } from "./args.js";
 import { resolveTargets, runTargets } from "./generate.js";
+import { processInputs, processOutput } from "./process.js";
 import { printErrors, printWarnings, type CliIO } from "./report.js";
 import { watchTargets } from "./watch.js";
 
@@ -136,14 +137,16 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const argv = process.argv.slice(2);
+  const output = processOutput();
+  const inputs = processInputs();
   // One run over a schema is too short for V8's optimizing compiler to pay for itself:
   // compiling the parser's large functions costs more than it saves (about a third of
   // the instructions of a dump of QEMU's full schema). A watch session runs many times.
-  if (!argv.includes("--watch") && !argv.includes("-w")) setFlagsFromString("--no-opt");
-  process.exitCode = await main(argv, {
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-  });
+  if ("problem" in inputs) {
+    output.stderr(`qapi-gen: ${inputs.problem}\n`);
+    process.exitCode = 2;
+  } else {
+    if (!inputs.argv.includes("--watch") && !inputs.argv.includes("-w")) setFlagsFromString("--no-opt");
+    process.exitCode = await main(inputs.argv, { stdout: output.stdout, stderr: output.stderr, cwd: inputs.cwd });
+  }
 }

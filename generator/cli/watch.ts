@@ -8,7 +8,7 @@ import { watch as fsWatch, existsSync, statSync, type FSWatcher } from "node:fs"
 import { basename, dirname, join } from "node:path";
 import type { ConfigTarget } from "../api/config.js";
 import { UsageError, type CommandLine } from "./args.js";
-import { generateTarget, resolveTargets, writeTargets, type Targets } from "./generate.js";
+import { generateTarget, recoverTarget, resolveTargets, writeTargets, type Targets } from "./generate.js";
 import { printErrors, type CliIO } from "./report.js";
 
 /** Quiet time after the last change before a run: editors save in several steps. */
@@ -78,6 +78,7 @@ class Watcher {
   async run(targets: readonly ConfigTarget[]): Promise<void> {
     this.runStart = Date.now();
     for (const target of targets) {
+      await recoverTarget(target, this.io);
       const run = await generateTarget(target, this.io, this.quiet);
       this.inputs.set(target, run.result.inputs);
       if (run.result.ok) await writeTargets([run], false, this.io, this.quiet);
