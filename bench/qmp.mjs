@@ -44,12 +44,12 @@ function fail(msg) {
   process.exit(1);
 }
 
-if (!existsSync(join(root, "dist", "qmp", "index.js"))) fail("dist/qmp missing: run `npm run build` first");
+if (!existsSync(join(root, "qmp", "dist", "index.js"))) fail("qmp/dist missing: run `npm run build` first");
 if (spawnSync(BUILDS[0].binary, ["--version"]).status !== 0) fail(`${BUILDS[0].binary} not found (apt-get install qemu-system-x86)`);
 for (const b of BUILDS) b.present = existsSync(b.schema) && spawnSync(b.binary, ["--version"], { env: b.env }).status === 0;
 if (!BUILDS[0].present) fail(`${BUILDS[0].schema} not found`);
 
-const { connectQmp } = await import(pathToFileURL(join(root, "dist", "qmp", "index.js")).href);
+const { connectQmp } = await import(pathToFileURL(join(root, "qmp", "dist", "index.js")).href);
 const { main } = await import(pathToFileURL(join(root, "dist", "generator", "cli", "main.js")).href);
 const ts = (await import("typescript")).default;
 

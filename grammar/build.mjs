@@ -8,6 +8,17 @@ import peggy from "peggy";
 const grammarUrl = new URL("./qapi.peggy", import.meta.url);
 const outUrl = new URL("../generator/frontend/grammar.generated.ts", import.meta.url);
 
+// The grammar's actions and generator/frontend/parse.ts use peggy's internals
+// (peg$currPos, peg$silentFails), which no peggy release promises to keep: package.json
+// pins the exact version they were written against, and another one does not build.
+const pinned = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).devDependencies.peggy;
+if (peggy.VERSION !== pinned) {
+  console.error(
+    `grammar/build.mjs: peggy ${peggy.VERSION} is installed, but the grammar is written against peggy ${pinned} (package.json); run npm ci`,
+  );
+  process.exit(1);
+}
+
 const source = peggy.generate(readFileSync(grammarUrl, "utf8"), {
   output: "source",
   format: "es",

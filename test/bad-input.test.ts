@@ -5,11 +5,13 @@
 //
 // Each case writes its files to a fresh temp dir and runs the CLI in-process there.
 
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { main } from "../generator/cli/main.js";
+import { MAX_SOURCE_BYTES } from "../generator/frontend/files.js";
+import { MAX_INCLUDE_DEPTH } from "../generator/frontend/parse.js";
 
 type Files = Record<string, string | Uint8Array>;
 
@@ -383,6 +385,70 @@ describe("file errors", () => {
   test("schema file that is a directory", async () => {
     const run = await dump({ "sub/x.json": "" }, ["sub"]);
     expectError(run, "can't read schema file 'sub': Is a directory\n");
+  });
+});
+
+// ---------------------------------------------------------------------------------
+// Files that are not schema files: special, too large, included too deeply, and names
+// that are not UTF-8 ("\udcff" stands for the byte 0xff, see generator/frontend/files.ts).
+
+describe("what is read", () => {
+  test("a file over the size limit is refused before it is read", async () => {
+    const dir = writeFiles({ "t.json": "{ 'include': 'big.json' }\n", "big.json": "" });
+    const size = MAX_SOURCE_BYTES + 1;
+    truncateSync(join(dir, "big.json"), size); // sparse: nothing is written
+    expectError(
+      await dumpIn(dir, ["t.json"]),
+      `t.json:1: can't read include file 'big.json': File too large (${size} bytes; the limit is ${MAX_SOURCE_BYTES} bytes)\n`,
+    );
+  });
+
+  const chain = (n: number): Files =>
+    Object.fromEntries(
+      Array.from({ length: n + 1 }, (_, i) => [`f${i}.json`, i < n ? `{ 'include': 'f${i + 1}.json' }\n` : "{ 'enum': 'Colour', 'data': [ 'red' ] }\n"]),
+    );
+  const includedFrom = (n: number) => Array.from({ length: n }, (_, i) => `In file included from f${i}.json:1:\n`).join("");
+
+  test(`${MAX_INCLUDE_DEPTH} nested includes are read; one more is a located error`, async () => {
+    const ok = await dump(chain(MAX_INCLUDE_DEPTH), ["f0.json"]);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expectError(
+      await dump(chain(MAX_INCLUDE_DEPTH + 1), ["f0.json"]),
+      `${includedFrom(MAX_INCLUDE_DEPTH)}f${MAX_INCLUDE_DEPTH}.json:1: includes nested deeper than ${MAX_INCLUDE_DEPTH} levels\n`,
+    );
+  });
+
+  test("a chain of 2,000 includes ends at the limit, not in a stack overflow", async () => {
+    const run = await dump(chain(2000), ["f0.json"]);
+    expect(run.stderr.endsWith(`f${MAX_INCLUDE_DEPTH}.json:1: includes nested deeper than ${MAX_INCLUDE_DEPTH} levels\n`)).toBe(true);
+    expect(run.code).toBe(1);
+  });
+
+  test("a symlink to its own folder: the names never repeat; the system's link limit ends it", async () => {
+    const dir = writeFiles({ "t.json": "{ 'include': 'self/t.json' }\n" });
+    symlinkSync(".", join(dir, "self"));
+    const run = await dumpIn(dir, ["t.json"]);
+    expectNoTrace(run.stderr);
+    expect(run.stderr).toMatch(/^(self\/)+t\.json:1: can't read include file '(self\/)+t\.json': Too many levels of symbolic links$/m);
+    expect(run.code).toBe(1);
+  });
+
+  test("a schema path, an include folder and a working directory that are not UTF-8", async () => {
+    const dir = writeFiles({});
+    const root = Buffer.from(dir);
+    const bytes = (...parts: (string | number[])[]) =>
+      Buffer.concat([root, ...parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p)))]);
+    mkdirSync(bytes("/d", [0xff]));
+    mkdirSync(bytes("/d", [0xff], "/sub"));
+    writeFileSync(bytes("/d", [0xff], "/caf", [0xe9], ".json"), "{ 'include': 'sub/x.json' }\n");
+    writeFileSync(bytes("/d", [0xff], "/sub/x.json"), "{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }\n");
+    const run = await dumpIn(`${dir}/d\udcff`, ["caf\udce9.json"]);
+    expectError(
+      run,
+      `In file included from caf\udce9.json:1:\n${inDef("struct", "Foo", "sub/x.json")}sub/x.json:1: member 'a' uses unknown type 'Nope'\n`,
+    );
+    expectError(await dumpIn(dir, ["d\udcff/gone\udce9.json"]), "can't read schema file 'd\udcff/gone\udce9.json': No such file or directory\n");
   });
 });
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { expect, it } from "vitest";
+import { OPTIONS, argOf, flagOf, optionNames, type OptionSpec } from "../generator/api/options.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -28,6 +29,8 @@ it("every TypeScript example in the README compiles", () => {
       const file = join(dir, `example${i}.ts`);
       const source = code
         .replaceAll('"qapi-gen/qmp"', JSON.stringify(join(root, "qmp/index.js")))
+        .replaceAll('"@qapi-gen/qmp"', JSON.stringify(join(root, "qmp/index.js")))
+        .replaceAll('"qapi-gen"', JSON.stringify(join(root, "generator/index.js")))
         .replaceAll('"./out/index.js"', JSON.stringify(join(root, "out/index.js")));
       writeFileSync(file, `${source}\nexport {};\n`);
       return file;
@@ -53,4 +56,21 @@ it("every TypeScript example in the README compiles", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+it("the README's option table is the option table", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const rows = [...readme.matchAll(/^\| `(-[^`]+)` \| (?:`(\w+)`)? *\| (.*) \|$/gm)].map((m) => ({
+    flags: (m[1] as string).replaceAll("\\|", "|"),
+    key: m[2],
+    text: m[3] as string,
+  }));
+  const expected = optionNames().map((name) => {
+    const spec: OptionSpec = OPTIONS[name];
+    const arg = argOf(name);
+    const flags = `${spec.cli.short === undefined ? "" : `-${spec.cli.short}, `}--${flagOf(name)}${arg === undefined ? "" : ` ${arg}`}`;
+    return { flags, key: spec.config ? name : undefined };
+  });
+  expect(rows.map(({ flags, key }) => ({ flags, key }))).toEqual(expected);
+  for (const [i, name] of optionNames().entries()) expect(rows[i]?.text).toContain(OPTIONS[name].description);
 });

@@ -6,7 +6,7 @@
 // introspection with the live one again, and what still differs is what no define set
 // explains (a schema of another patch release, a build option outside the schema).
 
-import type { SchemaInfoEntry } from "../../qmp/compat.js";
+import type { SchemaInfoEntry } from "@qapi-gen/qmp";
 import { introspect } from "./emit/introspection.js";
 import { DEFAULT_OPTIONS, makeContext } from "./context.js";
 import {

@@ -6,7 +6,7 @@
 // are paired in list order by their shape. Then every pair is compared in full, and the
 // pairs' positions must agree with QEMU's order.
 
-import type { SchemaInfoEntry } from "../../qmp/compat.js";
+import type { SchemaInfoEntry } from "@qapi-gen/qmp";
 
 export type DifferenceKind = "generated-only" | "live-only" | "changed" | "order";
 

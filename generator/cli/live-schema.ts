@@ -2,7 +2,7 @@
 // socket (asked over QMP) or a saved reply (the bare list, or `{"return": [...]}`).
 
 import { readFileSync, statSync } from "node:fs";
-import type { SchemaInfoEntry } from "../../qmp/compat.js";
+import type { SchemaInfoEntry } from "@qapi-gen/qmp";
 
 export class LiveSchemaError extends Error {}
 
@@ -33,7 +33,7 @@ export async function readSchemaInfo(from: string): Promise<SchemaInfoEntry[]> {
 
 async function query(path: string): Promise<SchemaInfoEntry[]> {
   // Loaded only here: generating code needs no QMP.
-  const { connectQmp } = await import("../../qmp/connect.js");
+  const { connectQmp } = await import("@qapi-gen/qmp");
   try {
     const conn = await connectQmp(path, { timeout: 30_000 });
     try {

@@ -1,193 +1,105 @@
 #!/usr/bin/env node
-// Command line. `qapi-gen [generate] [options] SCHEMA` writes TypeScript; `qapi-gen dump`
-// prints the checked model; `qapi-gen defines SCHEMA --from LIVE` finds a build's --define
-// set. Schema errors print as FILE:LINE[:COL]: message and exit 1; nothing prints a stack
-// trace.
+// Command line, a thin layer over the API (generator/api/): `qapi-gen [generate]
+// [options] [SCHEMA]` writes TypeScript (without SCHEMA, the targets of
+// qapi-gen.config.json); `qapi-gen dump SCHEMA` prints the checked model. Exit status:
+// 0 success, 1 errors in the schema, the config or the output (or --check found
+// differences), 2 usage errors, 70 a bug in qapi-gen. Nothing prints a stack trace.
 
 import { readFileSync, realpathSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadSchema } from "../frontend/check.js";
+import { checkSchema } from "../api/generate.js";
+import { OPTIONS, type CommandName } from "../api/options.js";
 import { dumpSchema } from "../frontend/dump.js";
-import { DEFAULT_OPTIONS, GenerateOptionsError, OUTPUTS, type GenerateOptions, type OutputKind } from "../backend/context.js";
-import { QapiError, makeDiagnostics, type Diagnostics } from "../frontend/errors.js";
-import { nodeFileReader } from "../frontend/parse.js";
-import { LiveSchemaError } from "./live-schema.js";
-import { OutputError } from "./writer.js";
+import { UsageError, optionHelp, parseCommandLine, type CommandLine } from "./args.js";
+import { resolveTargets, runTargets } from "./generate.js";
+import { processInputs, processOutput } from "./process.js";
+import { printErrors, printWarnings, type CliIO } from "./report.js";
+import { watchTargets } from "./watch.js";
 
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Directory that relative paths are resolved against. */
-  cwd: string;
+export type { CliIO } from "./report.js";
+
+interface Command {
+  /** The usage line, after "usage: ". */
+  readonly usage: string;
+  run(line: CommandLine, io: CliIO): Promise<number>;
 }
 
-const USAGE = `usage: qapi-gen [generate] [options] SCHEMA
-       qapi-gen dump [--strict] SCHEMA
-       qapi-gen defines SCHEMA --from SOCKET|FILE.json
+async function runGenerate(line: CommandLine, io: CliIO): Promise<number> {
+  const { check = false, quiet = false, watch = false } = line.given;
+  if (watch && check) throw new UsageError("--watch and --check do not go together");
+  const found = await resolveTargets(line, io.cwd);
+  if (watch) return watchTargets(line, found, io);
+  printErrors(io, found.errors);
+  if (found.errors.length > 0) return 1;
+  return runTargets(found.targets, check, io, quiet);
+}
+
+async function runDump(line: CommandLine, io: CliIO): Promise<number> {
+  const [schema, ...more] = line.positionals;
+  if (schema === undefined) throw new UsageError("missing SCHEMA file");
+  if (more.length > 0) throw new UsageError("expected exactly one SCHEMA file");
+  const result = await checkSchema({ schema, cwd: io.cwd, strict: line.given.strict ?? false });
+  printWarnings(io, result.warnings, schema, { warnings: line.given.warnings ?? OPTIONS.warnings.default, quiet: line.given.quiet ?? false });
+  printErrors(io, result.errors);
+  if (result.schema === undefined) return 1;
+  io.stdout(dumpSchema(result.schema));
+  return 0;
+}
+
+/** `defines SCHEMA --from LIVE`: the --define set whose introspection a live QEMU's matches. */
+async function runDefines(line: CommandLine, io: CliIO): Promise<number> {
+  const [schema, ...more] = line.positionals;
+  if (schema === undefined) throw new UsageError("missing SCHEMA file");
+  if (more.length > 0) throw new UsageError("expected exactly one SCHEMA file");
+  const from = line.given.from;
+  if (from === undefined) throw new UsageError("defines needs --from SOCKET|FILE.json");
+  const result = await checkSchema({ schema, cwd: io.cwd, strict: line.given.strict ?? false });
+  printWarnings(io, result.warnings, schema, { warnings: line.given.warnings ?? OPTIONS.warnings.default, quiet: line.given.quiet ?? false });
+  printErrors(io, result.errors);
+  if (result.schema === undefined) return 1;
+  const [{ deriveDefines, formatDefines }, { LiveSchemaError, readSchemaInfo }] = await Promise.all([
+    import("../backend/defines.js"),
+    import("./live-schema.js"),
+  ]);
+  try {
+    io.stdout(formatDefines(deriveDefines(result.schema, await readSchemaInfo(resolve(io.cwd, from)))));
+    return 0;
+  } catch (err) {
+    if (!(err instanceof LiveSchemaError)) throw err;
+    io.stderr(`qapi-gen: ${err.message}\n`);
+    return 1;
+  }
+}
+
+/** The subcommands; the first word of the command line names one, else it is generate. */
+const COMMANDS: Record<CommandName, Command> = {
+  generate: { usage: "qapi-gen [generate] [options] [SCHEMA]", run: runGenerate },
+  dump: { usage: "qapi-gen dump [options] SCHEMA", run: runDump },
+  defines: { usage: "qapi-gen defines [options] SCHEMA --from SOCKET|FILE.json", run: runDefines },
+};
+const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+function usageLines(): string {
+  return COMMAND_NAMES.map((name, i) => `${i === 0 ? "usage: " : "       "}${COMMANDS[name].usage}\n`).join("");
+}
+
+function help(): string {
+  const options = COMMAND_NAMES.map((name) => `${name} options:\n${optionHelp(name)}`);
+  return `${usageLines()}
 
 Generate TypeScript from a QAPI schema (types, validators, QMP client and server
-stubs, introspection, JSON Schema), or dump the checked schema model.
+stubs, introspection, JSON Schema), or dump the checked schema model. Without SCHEMA,
+generate runs the targets of qapi-gen.config.json (or of --config FILE).
 
-options:
-  -o, --output DIR       where generated files go (default: out)
-  --check                write nothing; exit 1 listing the files that differ from DIR
-  --int64 number|bigint  TypeScript type of 64-bit integers (default: number)
-  --define SYMBOL        evaluate 'if' conditions with SYMBOL defined (repeatable);
-                         without any, everything is generated
-  --strict               doc comment problems are errors, as in QEMU 10
-  --all-warnings         list every doc comment warning (default: the first ${20})
-  --from SOCKET|FILE     defines: a QEMU's QMP socket, or its saved query-qmp-schema
-  -h, --help             this text
-  --version              the version of qapi-gen
+${options.join("\n")}
+  -h, --help     this text
+  --version      the version of qapi-gen
+
+exit status: 0 success; 1 errors in the schema, config or output, or --check found
+differences; 2 usage errors
 `;
-
-const MAX_WARNINGS = 20;
-
-class UsageError extends Error {}
-
-interface Options {
-  command: "generate" | "dump" | "defines";
-  from: string | undefined;
-  strict: boolean;
-  allWarnings: boolean;
-  schema: string;
-  output: string;
-  check: boolean;
-  int64: "number" | "bigint";
-  defines: string[] | undefined;
-  format: { -readonly [K in "target" | "moduleFormat" | "importExtension" | "emit" | "commands" | "events"]?: GenerateOptions[K] };
-}
-
-function parseArgs(argv: string[]): Options | "help" | "version" {
-  const args = [...argv];
-  const opts: Options = {
-    command: "generate",
-    strict: false,
-    allWarnings: false,
-    schema: "",
-    output: "out",
-    check: false,
-    int64: "number",
-    defines: undefined,
-    format: {},
-    from: undefined,
-  };
-  if (args[0] === "dump" || args[0] === "generate" || args[0] === "defines") opts.command = args.shift() as Options["command"];
-  const positional: string[] = [];
-  const value = (flag: string, inline: string | undefined): string => {
-    const v = inline ?? args.shift();
-    if (v === undefined) throw new UsageError(`option '${flag}' needs a value`);
-    return v;
-  };
-  while (args.length > 0) {
-    const arg = args.shift() as string;
-    if (!arg.startsWith("-") || arg === "-") {
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const generateOnly = (): void => {
-      if (opts.command !== "generate") throw new UsageError(`option '${flag}' does not apply to ${opts.command}`);
-    };
-    switch (flag) {
-      case "-h":
-      case "--help":
-        return "help";
-      case "--version":
-        return "version";
-      case "--strict":
-        opts.strict = true;
-        break;
-      case "--all-warnings":
-        opts.allWarnings = true;
-        break;
-      case "-o":
-      case "--output":
-        generateOnly();
-        opts.output = value(flag, inline);
-        break;
-      case "--check":
-        generateOnly();
-        opts.check = true;
-        break;
-      case "--int64": {
-        generateOnly();
-        const v = value(flag, inline);
-        if (v !== "number" && v !== "bigint") throw new UsageError(`--int64 takes 'number' or 'bigint', not '${v}'`);
-        opts.int64 = v;
-        break;
-      }
-      case "--target": {
-        generateOnly();
-        const v = value(flag, inline);
-        if (v !== "ts" && v !== "js") throw new UsageError(`--target takes 'ts' or 'js', not '${v}'`);
-        opts.format.target = v;
-        break;
-      }
-      case "--module-format": {
-        generateOnly();
-        const v = value(flag, inline);
-        if (v !== "package" && v !== "extension") throw new UsageError(`--module-format takes 'package' or 'extension', not '${v}'`);
-        opts.format.moduleFormat = v;
-        break;
-      }
-      case "--import-extension": {
-        generateOnly();
-        const v = value(flag, inline);
-        if (v !== "js" && v !== "ts" && v !== "none") throw new UsageError(`--import-extension takes 'js', 'ts' or 'none', not '${v}'`);
-        opts.format.importExtension = v;
-        break;
-      }
-      case "--emit": {
-        generateOnly();
-        const list = value(flag, inline).split(",");
-        const bad = list.filter((x) => !(OUTPUTS as readonly string[]).includes(x));
-        if (bad.length > 0) throw new UsageError(`--emit takes a list of ${OUTPUTS.join(", ")}; not '${bad.join(",")}'`);
-        opts.format.emit = new Set(list as OutputKind[]);
-        break;
-      }
-      case "--commands":
-      case "--events": {
-        generateOnly();
-        const list = value(flag, inline).split(",").filter((x) => x !== "");
-        if (flag === "--commands") opts.format.commands = list;
-        else opts.format.events = list;
-        break;
-      }
-      case "--define": {
-        generateOnly();
-        const v = value(flag, inline);
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new UsageError(`--define takes a symbol name, not '${v}'`);
-        (opts.defines ??= []).push(v);
-        break;
-      }
-      case "--from":
-        if (opts.command !== "defines") throw new UsageError("option '--from' applies to defines only");
-        opts.from = value(flag, inline);
-        break;
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
-  }
-  if (positional.length !== 1) {
-    throw new UsageError(positional.length === 0 ? "missing SCHEMA file" : "expected exactly one SCHEMA file");
-  }
-  opts.schema = positional[0] as string;
-  if (opts.command === "defines" && opts.from === undefined) throw new UsageError("defines needs --from SOCKET|FILE.json");
-  return opts;
-}
-
-function printWarnings(diags: Diagnostics, io: CliIO, all: boolean): void {
-  const shown = all ? diags.warnings : diags.warnings.slice(0, MAX_WARNINGS);
-  for (const w of shown) io.stderr(`${w.format("warning")}\n`);
-  const hidden = diags.warnings.length - shown.length;
-  if (hidden > 0) {
-    io.stderr(`qapi-gen: ${hidden} more doc comment warnings (--all-warnings lists them; --strict makes them errors)\n`);
-  }
 }
 
 function version(): string {
@@ -195,81 +107,21 @@ function version(): string {
   return pkg.version;
 }
 
-/** The schema path for file headers: relative to the output folder, '/'-separated, whatever the working directory. */
-function headerPath(schema: string, outDir: string, cwd: string): string {
-  return relative(outDir, resolve(cwd, schema)).split("\\").join("/");
-}
-
-async function run(opts: Options, io: CliIO, diags: Diagnostics): Promise<number> {
-  const schema = loadSchema(opts.schema, nodeFileReader(io.cwd), diags);
-  printWarnings(diags, io, opts.allWarnings);
-  if (opts.command === "dump") {
-    io.stdout(dumpSchema(schema));
-    return 0;
-  }
-  if (opts.command === "defines") {
-    const [{ deriveDefines, formatDefines }, { readSchemaInfo }] = await Promise.all([import("../backend/defines.js"), import("./live-schema.js")]);
-    io.stdout(formatDefines(deriveDefines(schema, await readSchemaInfo(resolve(io.cwd, opts.from as string)))));
-    return 0;
-  }
-  const options: GenerateOptions = {
-    ...DEFAULT_OPTIONS,
-    ...opts.format,
-    int64: opts.int64,
-    defines: opts.defines === undefined ? undefined : new Set(opts.defines),
-  };
-  // The emitters are loaded only to generate (dump does not need them).
-  const [{ generate }, { diffOutput, writeOutput }] = await Promise.all([import("../backend/generate.js"), import("./writer.js")]);
-  const dir = resolve(io.cwd, opts.output);
-  const files = generate(schema, options, headerPath(opts.schema, dir, io.cwd));
-  if (opts.check) {
-    const differ = diffOutput(dir, files);
-    if (differ.length === 0) return 0;
-    io.stderr(`${opts.output}: ${differ.length} files differ from what qapi-gen would generate:\n`);
-    for (const path of differ) io.stderr(`  ${path}\n`);
-    return 1;
-  }
-  await writeOutput(dir, files);
-  return 0;
-}
-
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let opts: Options | "help" | "version";
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   try {
-    opts = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`qapi-gen: ${err.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (opts === "help") {
-    io.stdout(USAGE);
+    const line = parseCommandLine(argv, COMMAND_NAMES);
+    if (line.help) io.stdout(help());
+    else if (line.version) io.stdout(`qapi-gen ${version()}\n`);
+    else return await COMMANDS[line.command].run(line, io);
     return 0;
-  }
-  if (opts === "version") {
-    io.stdout(`qapi-gen ${version()}\n`);
-    return 0;
-  }
-  const diags = makeDiagnostics(opts.strict);
-  try {
-    return await run(opts, io, diags);
   } catch (err) {
-    if (err instanceof QapiError) {
-      printWarnings(diags, io, opts.allWarnings);
-      io.stderr(`${err.format()}\n`);
-      return 1;
-    }
-    if (err instanceof GenerateOptionsError) {
-      io.stderr(`qapi-gen: ${err.message}\n`);
+    if (err instanceof UsageError) {
+      io.stderr(`qapi-gen: ${err.message}\n${usageLines()}(qapi-gen --help lists the options)\n`);
       return 2;
     }
-    if (err instanceof OutputError || err instanceof LiveSchemaError) {
-      io.stderr(`qapi-gen: ${err.message}\n`);
-      return 1;
-    }
-    // A bug in qapi-gen, not in the schema: say so in one line, without a stack trace.
+    // A bug in qapi-gen, not in the input: say so in one line, without a stack trace.
     const what = err instanceof RangeError ? "input nested too deeply" : String(err);
-    io.stderr(`${opts.schema}: internal error in qapi-gen (please report): ${what}\n`);
+    io.stderr(`qapi-gen: internal error (please report): ${what}\n`);
     return 70;
   }
 }
@@ -285,16 +137,16 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  const output = processOutput();
+  const inputs = processInputs();
   // One run over a schema is too short for V8's optimizing compiler to pay for itself:
   // compiling the parser's large functions costs more than it saves (about a third of
-  // the instructions of a dump of QEMU's full schema). Baseline code is enough.
-  setFlagsFromString("--no-opt");
-  const chunks: string[] = [];
-  const code = await main(process.argv.slice(2), {
-    stdout: (t) => chunks.push(t),
-    stderr: (t) => process.stderr.write(t),
-    cwd: process.cwd(),
-  });
-  process.stdout.write(chunks.join(""));
-  process.exitCode = code;
+  // the instructions of a dump of QEMU's full schema). A watch session runs many times.
+  if ("problem" in inputs) {
+    output.stderr(`qapi-gen: ${inputs.problem}\n`);
+    process.exitCode = 2;
+  } else {
+    if (!inputs.argv.includes("--watch") && !inputs.argv.includes("-w")) setFlagsFromString("--no-opt");
+    process.exitCode = await main(inputs.argv, { stdout: output.stdout, stderr: output.stderr, cwd: inputs.cwd });
+  }
 }

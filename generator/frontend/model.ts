@@ -154,12 +154,14 @@ export class Alternatives {
 
 export type JsonType = "string" | "number" | "int" | "boolean" | "null" | "value" | "array" | "object";
 
+/** Anything a schema holds in order: a definition or an include directive. */
 export abstract class Entity {
   module: Module | undefined;
 
   constructor(readonly info: SourceInfo | undefined) {}
 }
 
+/** An include directive: the module it brings in. */
 export class Include extends Entity {
   constructor(
     readonly subModule: Module,
@@ -169,6 +171,7 @@ export class Include extends Entity {
   }
 }
 
+/** A named definition: a type, a command or an event, with its doc comment, condition and features. */
 export abstract class Definition extends Entity {
   abstract readonly meta: string;
 
@@ -202,6 +205,7 @@ export abstract class Definition extends Entity {
   }
 }
 
+/** A type: built-in, enum, array, object (struct or union) or alternate. */
 export abstract class Type extends Definition {
   abstract jsonType(): JsonType;
 
@@ -225,6 +229,7 @@ const JSON_TO_QTYPE: Partial<Record<JsonType, string>> = {
   object: "QTYPE_QDICT",
 };
 
+/** A built-in type (`str`, `int`, `any`, …). */
 export class BuiltinType extends Type {
   readonly meta = "built-in";
 
@@ -240,6 +245,7 @@ export class BuiltinType extends Type {
   }
 }
 
+/** An enum: its members, and an optional prefix for C names. */
 export class EnumType extends Type {
   readonly meta = "enum";
 
@@ -269,6 +275,7 @@ export class EnumType extends Type {
   }
 }
 
+/** An array of an element type (`['Foo']`). */
 export class ArrayType extends Type {
   readonly meta = "array";
   elementType!: Type;
@@ -341,6 +348,7 @@ export class ObjectType extends Type {
   }
 }
 
+/** An alternate: a value of one of several types, told apart by JSON type. */
 export class AlternateType extends Type {
   readonly meta = "alternate";
 
@@ -362,6 +370,7 @@ export class AlternateType extends Type {
   }
 }
 
+/** A command: its argument and return types and its flags. */
 export class Command extends Definition {
   readonly meta = "command";
   argType: ObjectType | undefined;
@@ -386,6 +395,7 @@ export class Command extends Definition {
   }
 }
 
+/** An event: its data type. */
 export class Event extends Definition {
   readonly meta = "event";
   argType: ObjectType | undefined;

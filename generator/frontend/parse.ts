@@ -7,11 +7,11 @@
 // included file or a doc comment comes before a syntax error further down the file.
 
 import { Buffer, isUtf8 } from "node:buffer";
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse as peggyParse } from "./grammar.generated.js";
 import { QapiError, errorAt, type Diagnostics } from "./errors.js";
 import { parseDoc, type QAPIDoc } from "./doc.js";
+import { describeFsError, firstInvalidUtf8, readRegularFile } from "./files.js";
 import { SourceFile, SourceInfo, defaultPragma, type Pragma } from "./source.js";
 import type { ExprDict, TopItem, Value } from "./syntax.js";
 
@@ -43,16 +43,24 @@ export interface ParsedSchema {
 export interface FileReader {
   /** Absolute identity of a file name, to detect repeated includes and loops. */
   resolve(name: string): string;
-  /** The file's bytes, or throws a Node error with `code`. */
+  /** The file's bytes, or throws a Node error with `code` or a FileRefusal. */
   read(name: string): Uint8Array;
 }
 
+/**
+ * Files on disk, names resolved against `cwd`. Names and `cwd` may hold bytes that are
+ * not UTF-8, escaped as files.ts describes. Only regular files of at most
+ * MAX_SOURCE_BYTES are read.
+ */
 export function nodeFileReader(cwd: string): FileReader {
   return {
     resolve: (name) => resolve(cwd, name),
-    read: (name) => readFileSync(resolve(cwd, name)),
+    read: (name) => readRegularFile(resolve(cwd, name)),
   };
 }
+
+/** Include directives nested deeper than this are an error (QEMU's schema nests 2). */
+export const MAX_INCLUDE_DEPTH = 100;
 
 /** Nesting of dicts and lists deeper than this is an error (the grammar counts it). */
 export const MAX_NESTING = 256;
@@ -96,28 +104,6 @@ export function parseSchema(fname: string, reader: FileReader, diags: Diagnostic
   return out;
 }
 
-/** The strerror() text for the errors a file read can meet. */
-function describeFsError(err: unknown): string {
-  const code = (err as { code?: string }).code;
-  switch (code) {
-    case "ENOENT":
-      return "No such file or directory";
-    case "EACCES":
-    case "EPERM":
-      return "Permission denied";
-    case "EISDIR":
-      return "Is a directory";
-    case "ENOTDIR":
-      return "Not a directory";
-    case "ELOOP":
-      return "Too many levels of symbolic links";
-    case "ENAMETOOLONG":
-      return "File name too long";
-    default:
-      return code ?? String(err);
-  }
-}
-
 /** Read a file as UTF-8, rejecting invalid byte sequences with their location. */
 export function readSource(reader: FileReader, name: string, info: SourceInfo | undefined, what: string): SourceFile {
   let bytes: Uint8Array;
@@ -143,25 +129,6 @@ export function readSource(reader: FileReader, name: string, info: SourceInfo | 
 /** CR LF and lone CR end lines too, as in Python's text files (QEMU reads schemas so). */
 function universalNewlines(text: string): string {
   return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
-}
-
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] as number;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b < 0xe0 ? 1 : b >= 0xe0 && b < 0xf0 ? 2 : b >= 0xf0 && b < 0xf5 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      const c = bytes[i + k];
-      if (c === undefined || (c & 0xc0) !== 0x80) return i;
-    }
-    // overlong 3/4-byte forms, surrogates, and code points beyond U+10FFFF
-    const c1 = bytes[i + 1] as number;
-    if ((b === 0xe0 && c1 < 0xa0) || (b === 0xed && c1 >= 0xa0) || (b === 0xf0 && c1 < 0x90) || (b === 0xf4 && c1 >= 0x90))
-      return i;
-    i += need + 1;
-  }
-  return bytes.length;
 }
 
 // File names are joined as QEMU joins them (no normalisation), so messages and module
@@ -305,10 +272,14 @@ class FileParser {
     const inclName = joinPath(dirName(info.fname), include);
     this.out.exprs.push({ kind: "include", path: inclName, info });
     const abs = this.reader.resolve(inclName);
-    for (let inf: SourceInfo | undefined = info; inf !== undefined; inf = inf.parent) {
+    let depth = 0;
+    for (let inf: SourceInfo | undefined = info; inf !== undefined; inf = inf.parent, depth++) {
       if (abs === this.reader.resolve(inf.fname)) throw new QapiError(info, `inclusion loop for ${include}`);
     }
     if (this.included.has(abs)) return;
+    // Each level costs stack; a chain of names that never repeat (a symlink to its own
+    // folder) would otherwise end in a stack overflow.
+    if (depth > MAX_INCLUDE_DEPTH) throw new QapiError(info, `includes nested deeper than ${MAX_INCLUDE_DEPTH} levels`);
     this.parseFile(inclName, info);
   }
 
