@@ -398,7 +398,7 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
         if (c.kind === "return") this.settle(id, undefined, c.msg.return);
         else {
           const p = this.pending.get(id);
-          if (p !== undefined) this.settle(id, new QmpError(p.command, c.msg.error.class, c.msg.error.desc));
+          if (p !== undefined) this.settle(id, new QmpError(c.msg.error.class, c.msg.error.desc, p.command));
         }
         return;
       }

@@ -1,23 +1,10 @@
 // Errors the QMP client raises. Each failure mode has its own class so callers can
 // tell "QEMU said no" (QmpError) from "we never got an answer" (the others).
 
-/** QEMU answered the command with an error response. */
-export class QmpError extends Error {
-  /** QEMU's error class, e.g. "GenericError", "DeviceNotFound". */
-  readonly class: string;
-  /** QEMU's human-readable description (not meant to be parsed). */
-  readonly desc: string;
-  /** The command that failed. */
-  readonly command: string;
-
-  constructor(command: string, errorClass: string, desc: string) {
-    super(`${command}: ${errorClass}: ${desc}`);
-    this.name = "QmpError";
-    this.class = errorClass;
-    this.desc = desc;
-    this.command = command;
-  }
-}
+// QmpError (QEMU answered with an error response) and QmpValidationError are the
+// ones generated code carries (core/errors.ts): one concept, whichever copy a caller
+// names in `instanceof`.
+export { QmpError, QmpValidationError } from "./core/errors.js";
 
 /** The connection closed (or QEMU died) before the command got its answer. */
 export class QmpConnectionClosedError extends Error {

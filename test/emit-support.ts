@@ -8,13 +8,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { loadSchema } from "../generator/frontend/check.js";
-import type { GenerateOptions, OutputFile } from "../generator/backend/context.js";
+import { DEFAULT_OPTIONS as BACKEND_DEFAULTS, makeContext, type GenerateOptions, type OutputFile } from "../generator/backend/context.js";
 import { emitJsonSchema } from "../generator/backend/emit/jsonschema.js";
 import { emitRuntime } from "../generator/backend/emit/runtime.js";
 import { emitTypes } from "../generator/backend/emit/types.js";
 import { emitValidators } from "../generator/backend/emit/validators.js";
 import { makeDiagnostics } from "../generator/frontend/errors.js";
-import { makeContext } from "../generator/backend/generate.js";
 import type { Schema } from "../generator/frontend/model.js";
 import { nodeFileReader } from "../generator/frontend/parse.js";
 
@@ -39,7 +38,7 @@ export function fileSchema(path: string): Schema {
   return loadSchema(path, nodeFileReader(REPO), makeDiagnostics(false));
 }
 
-export const DEFAULT_OPTIONS: GenerateOptions = { int64: "number", defines: undefined };
+export const DEFAULT_OPTIONS: GenerateOptions = BACKEND_DEFAULTS;
 
 /** The output of this engineer's emitters (runtime, types, validators, schema.json). */
 export function emitAll(schema: Schema, options: Partial<GenerateOptions> = {}, path = "main.json"): OutputFile[] {

@@ -7,9 +7,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { loadSchema } from "../generator/frontend/check.js";
-import type { GenerateOptions, OutputFile } from "../generator/backend/context.js";
+import { DEFAULT_OPTIONS, makeContext, type GenerateOptions, type OutputFile } from "../generator/backend/context.js";
 import { makeDiagnostics } from "../generator/frontend/errors.js";
-import { generate, makeContext } from "../generator/backend/generate.js";
+import { generate } from "../generator/backend/generate.js";
 import type { Schema } from "../generator/frontend/model.js";
 import { nodeFileReader } from "../generator/frontend/parse.js";
 
@@ -29,18 +29,18 @@ export function schemaOf(text: string): Schema {
 }
 
 export function contextOf(text: string, options: Partial<GenerateOptions> = {}) {
-  return makeContext(schemaOf(text), { int64: "number", defines: undefined, ...options }, "s.json");
+  return makeContext(schemaOf(text), { ...DEFAULT_OPTIONS, ...options }, "s.json");
 }
 
 /** The output for a schema file on disk (path relative to the project root). */
 export function generateFile(path: string, options: Partial<GenerateOptions> = {}): OutputFile[] {
   const root = fileURLToPath(new URL("../", import.meta.url));
   const schema = loadSchema(path, nodeFileReader(root), makeDiagnostics(false));
-  return generate(schema, { int64: "number", defines: undefined, ...options }, path);
+  return generate(schema, { ...DEFAULT_OPTIONS, ...options }, path);
 }
 
 export function generateOf(text: string, options: Partial<GenerateOptions> = {}): OutputFile[] {
-  return generate(schemaOf(text), { int64: "number", defines: undefined, ...options }, "s.json");
+  return generate(schemaOf(text), { ...DEFAULT_OPTIONS, ...options }, "s.json");
 }
 
 /** Writes the output transpiled to JS into a fresh temp dir and imports its index. */

@@ -12,8 +12,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutputFile } from "../generator/backend/context.js";
-import { intRange, is64 } from "../generator/backend/emit/types.js";
-import { makeContext } from "../generator/backend/generate.js";
+import { DEFAULT_OPTIONS, intRange, is64, makeContext } from "../generator/backend/context.js";
 import { AlternateType, ArrayType, BuiltinType, EnumType, ObjectType, type Schema, type Type } from "../generator/frontend/model.js";
 import { isNamedType } from "../generator/backend/ts-names.js";
 import { HAVE_SHARED, SHARED, emitAll, fileSchema, loadValidators, transpileToDir, type Validator } from "./emit-support.js";
@@ -138,7 +137,7 @@ async function fixture(schema: Schema): Promise<Fixture> {
 }
 
 function agree(fx: Fixture, types: readonly Type[], numRuns: number): void {
-  const ctx = makeContext(fx.schema, { int64: "number", defines: undefined }, "x");
+  const ctx = makeContext(fx.schema, DEFAULT_OPTIONS, "x");
   for (const t of types) {
     const name = ctx.names.type(t);
     const validator = fx.validators.get(name)!;

@@ -6,12 +6,28 @@
 import { QmpValidationError } from "./errors.js";
 import type { Problem, Validator } from "./validate.js";
 
+/**
+ * An AbortSignal, as far as the runtime uses one. Declared here (not the DOM's or
+ * Node's type) so that generated code compiles with `lib: ["es2022"]` and no
+ * `types`; a real AbortSignal fits.
+ */
+export interface QmpAbortSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(
+    type: "abort",
+    listener: () => void,
+    options?: { once?: boolean },
+  ): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 /** Options of one command call. */
 export interface QmpCallOptions {
   /** Reject with a timeout error after this many milliseconds (default: the transport's). */
   readonly timeout?: number | undefined;
   /** Abort waiting (QEMU may still execute the command). */
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: QmpAbortSignal | undefined;
   /** Check the arguments strictly before sending (default true). */
   readonly validateArguments?: boolean | undefined;
   /** Check the return value in compatible mode (default true). */
@@ -27,7 +43,7 @@ export interface QmpOobCallOptions extends QmpCallOptions {
 /** What a transport is given with a command. */
 export interface QmpExecuteOptions {
   readonly timeout?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: QmpAbortSignal | undefined;
   readonly oob?: boolean | undefined;
   /**
    * false for commands QEMU answers only on failure (`success-response: false`):
@@ -111,6 +127,30 @@ export function $argumentProblems(
   return problems;
 }
 
+/** What the transport is given: only the options that are set (none: no options argument). */
+function execute(
+  transport: QmpTransport,
+  info: QmpCommandInfo,
+  args: object | undefined,
+  options: QmpOobCallOptions | undefined,
+  defaults: QmpCallOptions | undefined,
+): Promise<unknown> {
+  const given: {
+    -readonly [K in keyof QmpExecuteOptions]: QmpExecuteOptions[K];
+  } = {};
+  const timeout = options?.timeout ?? defaults?.timeout;
+  const signal = options?.signal ?? defaults?.signal;
+  if (timeout !== undefined) given.timeout = timeout;
+  if (signal !== undefined) given.signal = signal;
+  if (options?.oob !== undefined) given.oob = options.oob;
+  if (!info.successResponse) given.expectResponse = false;
+  if (Object.keys(given).length > 0)
+    return transport.execute(info.name, args, given);
+  return args === undefined
+    ? transport.execute(info.name)
+    : transport.execute(info.name, args);
+}
+
 /**
  * @internal Runs one command through `transport`: arguments validated strictly
  * before anything is sent, the return value converted from JSON (64-bit integers)
@@ -130,13 +170,7 @@ export async function $call(
     if (problems.length > 0)
       throw new QmpValidationError("arguments", info.name, problems);
   }
-  const execute: QmpExecuteOptions = {
-    timeout: options?.timeout ?? defaults?.timeout,
-    signal: options?.signal ?? defaults?.signal,
-    oob: options?.oob,
-    expectResponse: info.successResponse ? undefined : false,
-  };
-  const raw = await transport.execute(info.name, args, execute);
+  const raw = await execute(transport, info, args, options, defaults);
   const r = info.returns;
   if (r === undefined || !info.successResponse) return undefined;
   const result = r.fromJson(raw);

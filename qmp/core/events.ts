@@ -4,6 +4,7 @@
 // every output as runtime/events.ts.
 
 import { QmpValidationError } from "./errors.js";
+import type { QmpAbortSignal } from "./client.js";
 import type { Validator } from "./validate.js";
 import type { QmpTimestamp } from "./wire.js";
 
@@ -98,7 +99,7 @@ export interface QmpWaitOptions<Data> {
   readonly match?: ((data: Data) => boolean) | undefined;
   /** Reject with an error after this many milliseconds. */
   readonly timeout?: number | undefined;
-  readonly signal?: AbortSignal | undefined;
+  readonly signal?: QmpAbortSignal | undefined;
 }
 
 /** The event source of a transport, or a TypeError saying it has none. */
@@ -135,6 +136,12 @@ export function $listen(
   });
 }
 
+/** The timers of the platform (browsers, Node, Deno have them), typed without a DOM or Node lib. */
+const timers = globalThis as unknown as {
+  setTimeout(f: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+};
+
 /** @internal The next event named `name` that `parse` accepts and `options.match` selects. */
 export function $waitFor(
   source: QmpEventSource,
@@ -146,7 +153,7 @@ export function $waitFor(
     const { match, timeout, signal } = options;
     const done = (settle: () => void): void => {
       off();
-      if (timer !== undefined) clearTimeout(timer);
+      if (timer !== undefined) timers.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       settle();
     };
@@ -166,7 +173,7 @@ export function $waitFor(
     const timer =
       timeout === undefined
         ? undefined
-        : setTimeout(
+        : timers.setTimeout(
             () =>
               done(() =>
                 reject(new Error(`no ${name} event within ${timeout} ms`)),
