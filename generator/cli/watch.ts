@@ -25,9 +25,16 @@ function watchPoint(file: string): [dir: string, name: string] {
   return [dir, name];
 }
 
+/**
+ * File times come from the kernel's coarse clock, which lags the time Node reads by
+ * up to a tick: an entry made just after a run started can carry an earlier time.
+ * Less than the debounce, so the change that started a run never counts again.
+ */
+const CLOCK_SLACK_MS = 50;
+
 function changedSince(path: string, time: number): boolean {
   try {
-    return statSync(path).mtimeMs >= time;
+    return statSync(path).mtimeMs >= time - CLOCK_SLACK_MS;
   } catch {
     return false;
   }
