@@ -126,8 +126,8 @@ describe("bad configs: located errors, exit 1, nothing written", () => {
   it("unknown keys, at the top and in a target", async () => {
     const text = '{\n  "int46": "bigint",\n  "targets": [\n    { "schema": "foo.json", "outptu": "gen" }\n  ]\n}\n';
     expect(await errorsOf(text)).toBe(
-      "qapi-gen.config.json:2:3: unknown key 'int46' in the config (known: targets, output, int64, defines, strict, warnings)\n" +
-        "qapi-gen.config.json:4:29: unknown key 'outptu' in target 1 (known: schema, output, int64, defines, strict, warnings)\n",
+      "qapi-gen.config.json:2:3: unknown key 'int46' in the config (known: targets, output, int64, defines, target, moduleFormat, importExtension, emit, commands, events, strict, warnings)\n" +
+        "qapi-gen.config.json:4:29: unknown key 'outptu' in target 1 (known: schema, output, int64, defines, target, moduleFormat, importExtension, emit, commands, events, strict, warnings)\n",
     );
   });
 

@@ -4,18 +4,22 @@
 
 import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import ts from "typescript";
 
 const QMP_DIR = join(import.meta.dirname, "..", "qmp");
 
 /** Transpile qmp/*.ts into `outDir`; returns outDir. */
 export function transpileQmp(outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
-  for (const f of readdirSync(QMP_DIR).filter((n) => n.endsWith(".ts"))) {
+  // The package's sources, its core/ folder included (not its dist/ or node_modules/).
+  const sources = readdirSync(QMP_DIR, { recursive: true, encoding: "utf8" }).filter(
+    (n) => n.endsWith(".ts") && !n.endsWith(".d.ts") && !/^(dist|node_modules)\//.test(n),
+  );
+  for (const f of sources) {
     const out = ts.transpileModule(readFileSync(join(QMP_DIR, f), "utf8"), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
     });
+    mkdirSync(dirname(join(outDir, f)), { recursive: true });
     writeFileSync(join(outDir, f.replace(/\.ts$/, ".js")), out.outputText);
   }
   return outDir;

@@ -179,9 +179,10 @@ function headerPath(schema: string, cwd: string, output: string): string {
 
 /**
  * `moduleFormat: "auto"`: files with explicit extensions (.mts/.mjs) when the output
- * folder lies in a package that is not ES modules (CommonJS, npm's default), where
- * tsc would compile `.ts` files to ES syntax that Node then loads as CommonJS; else
- * the output folder's package.json marks them.
+ * folder lies in a CommonJS package (a package.json without `"type": "module"`,
+ * npm's default), where tsc would compile `.ts` files to ES syntax that Node then
+ * loads as CommonJS; else (an ES module package, or none) the output folder's own
+ * package.json marks them.
  */
 function resolveModuleFormat(format: ResolvedOptions["moduleFormat"], outDir: string): "package" | "extension" {
   if (format !== "auto") return format;
@@ -192,7 +193,7 @@ function resolveModuleFormat(format: ResolvedOptions["moduleFormat"], outDir: st
     } catch {
       // no (readable) package.json here: look further up
     }
-    if (dirname(dir) === dir) return "extension";
+    if (dirname(dir) === dir) return "package";
   }
 }
 
