@@ -28,10 +28,15 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Run `node script ...args` to its end. */
-export function runChild(script: string, args: readonly string[]): Promise<ChildResult> {
+export interface ChildOptions {
+  /** Options for node itself, e.g. --max-old-space-size=64 to make unbounded growth fatal. */
+  nodeArgs?: readonly string[];
+}
+
+/** Run `node [nodeArgs] script ...args` to its end. */
+export function runChild(script: string, args: readonly string[], options: ChildOptions = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
