@@ -2,12 +2,29 @@
 // mock server) is the transport generated clients take.
 
 export { connectQmp, type ConnectOptions, type QmpAddress } from "./connect.js";
-export { QmpConnection, type CloseInfo, type ConnectionOptions, type ExecuteOptions } from "./connection.js";
-export { QmpAbortError, QmpConnectionClosedError, QmpError, QmpProtocolError, QmpTimeoutError } from "./errors.js";
-export type { AnyEvents, EventMap, QmpEvent, QmpEventOf, QmpTimestamp } from "./events.js";
-export { parseJson, stringifyJson, JsonSyntaxError, type Int64Mode } from "./json.js";
+export {
+  DEFAULT_CONNECT_TIMEOUT,
+  QmpConnection,
+  type CloseInfo,
+  type ConnectionOptions,
+  type ExecuteOptions,
+  type HandshakeOptions,
+} from "./connection.js";
+export {
+  QmpAbortError,
+  QmpBadReplyError,
+  QmpConnectionClosedError,
+  QmpError,
+  QmpEventOverflowError,
+  QmpNegotiationError,
+  QmpProtocolError,
+  QmpTimeoutError,
+} from "./errors.js";
+export { DEFAULT_MAX_BUFFERED_EVENTS, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf, type QmpTimestamp } from "./events.js";
+export { DEFAULT_MAX_LINE } from "./framing.js";
+export { JsonNestingError, JsonSyntaxError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
 export type { QmpGreeting, QmpVersion } from "./messages.js";
-export { QmpMockServer, type MockServerOptions, type QmpDispatch } from "./server.js";
+export { MAX_QUEUED_REQUESTS, QmpMockServer, type MockServerOptions, type QmpDispatch } from "./server.js";
 export {
   checkCompatibility,
   checkLiveCompatibility,
