@@ -274,7 +274,6 @@ async function main() {
       serverPeakRssMiBMedian: median(mockRuns.map((r) => r.serverPeakRssMiB)),
       clientsPeakRssMiBMedian: median(mockRuns.map((r) => r.clientsPeakRssMiB)),
     };
-    if (argv.includes("--mock-only")) { console.log(JSON.stringify({ mock })); return; }
     const events = runPart("events", ["--backlog", opt("--backlog", "1000000")], ["--expose-gc"]);
     const framing = {
       bytewise: runPart("framing", ["--chunk", "1"], ["--expose-gc"]),

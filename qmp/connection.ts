@@ -21,7 +21,7 @@ import {
   QmpTimeoutError,
 } from "./errors.js";
 import { EventQueue, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf } from "./events.js";
-import { DEFAULT_MAX_LINE, LineDecoder } from "./framing.js";
+import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
 import { checkNesting, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
 import { classifyServerMessage, versionString, type Classified, type QmpGreeting, type QmpVersion } from "./messages.js";
 
@@ -123,7 +123,8 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   private negotiationId: number | undefined;
   private enabling: readonly string[] = [];
   private closingByClient = false;
-  private corked = false;
+  /** Writes of one tick go out together. */
+  private readonly write: (text: string, done?: (err: Error | null | undefined) => void) => void;
 
   private readonly eventListeners = new Set<EventListener<E>>();
   private readonly namedListeners = new Map<string, Set<NamedListener>>();
@@ -148,6 +149,7 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   ) {
     this.int64 = options.int64 ?? "number";
     this.commandTimeout = options.commandTimeout;
+    this.write = tickBatchedWriter(socket);
     this.greetingReceived = new Promise((resolve, reject) => (this.greetingWaiter = { resolve, reject }));
     // Nobody may be awaiting yet; handshake() observes the rejection when it awaits.
     this.greetingReceived.catch(() => {});
@@ -432,20 +434,6 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     });
   }
 
-  /** Batch the writes of one tick into one syscall: 32 commands in flight → 1 write. */
-  private write(text: string, done?: (err: Error | null | undefined) => void): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    if (done === undefined) this.socket.write(text);
-    else this.socket.write(text, done);
-  }
-
   /** Finish pending command `id` with a value or an error; no-op if already finished. */
   private settle(id: number, error: Error | undefined, value?: unknown): void {
     const p = this.pending.get(id);
@@ -511,9 +499,11 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     const why =
       c.kind === "invalid" || c.kind === "bad-reply"
         ? c.why
-        : c.kind === "return" || c.kind === "error"
-          ? `reply with id ${preview(stringifyJson(c.msg.id) ?? "absent")} instead of ${String(id)}`
-          : `unexpected ${c.kind}`;
+        : c.kind !== "return" && c.kind !== "error"
+          ? `unexpected ${c.kind}`
+          : id === undefined
+            ? "a reply before qmp_capabilities was sent"
+            : `reply with id ${preview(stringifyJson(c.msg.id) ?? "absent")} instead of ${id}`;
     this.failHandshake(new QmpNegotiationError(`capabilities negotiation failed: ${why}`, preview(line)));
   }
 

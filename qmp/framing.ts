@@ -8,6 +8,8 @@
 // The reader can be paused between lines (a server that must not take on more work):
 // the rest of the input at hand is held as it is and framed at resume().
 
+import type { Writable } from "node:stream";
+
 export interface LineDecoderOptions {
   /** Longest line accepted, in bytes (its LF excluded); longer ones are dropped and reported. */
   maxLineLength?: number;
@@ -172,4 +174,24 @@ export class LineDecoder {
     if (line.trim() === "") return;
     this.sink.line(line);
   }
+}
+
+/**
+ * Write to `stream` so that the writes of one tick go out in one system call (corked,
+ * uncorked on the next tick): 32 commands or answers in one tick, one write.
+ */
+export function tickBatchedWriter(stream: Writable): (text: string, done?: (err: Error | null | undefined) => void) => void {
+  let corked = false;
+  return (text, done) => {
+    if (!corked) {
+      corked = true;
+      stream.cork();
+      process.nextTick(() => {
+        corked = false;
+        stream.uncork();
+      });
+    }
+    if (done === undefined) stream.write(text);
+    else stream.write(text, done);
+  };
 }

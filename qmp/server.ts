@@ -11,7 +11,7 @@
 
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { QmpAddress } from "./connect.js";
-import { DEFAULT_MAX_LINE, LineDecoder } from "./framing.js";
+import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
 import { JsonNestingError, parseJson, stringifyJson, type Int64Mode } from "./json.js";
 import type { QmpVersion } from "./messages.js";
 
@@ -69,7 +69,7 @@ class Session {
   private readonly queue: (() => unknown)[] = [];
   private running = false;
   private oobRunning = 0;
-  private corked = false;
+  private readonly writeBatched: (text: string) => void;
 
   constructor(
     private readonly socket: Socket,
@@ -83,6 +83,7 @@ class Session {
       },
       { maxLineLength: opts.maxLineLength ?? DEFAULT_MAX_LINE },
     );
+    this.writeBatched = tickBatchedWriter(socket);
     socket.setNoDelay(true);
     socket.on("data", (c: Buffer) => this.decoder.push(c));
     socket.on("drain", () => this.throttle());
@@ -115,15 +116,7 @@ class Session {
   /** Write one line; the lines of one tick go out in one system call. */
   private write(line: string): void {
     if (!this.socket.writable) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(`${line}\r\n`);
+    this.writeBatched(`${line}\r\n`);
     if (this.socket.writableNeedDrain) this.throttle();
   }
 

@@ -3,9 +3,11 @@
 // so the qmp/ sources are transpiled (types stripped, no type check) into a temp dir.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
+import { afterAll, beforeAll } from "vitest";
 
 const QMP_DIR = join(import.meta.dirname, "..", "qmp");
 
@@ -19,6 +21,27 @@ export function transpileQmp(outDir: string): string {
     writeFileSync(join(outDir, f.replace(/\.ts$/, ".js")), out.outputText);
   }
   return outDir;
+}
+
+/**
+ * For the suite that calls this: a temp dir with qmp/ transpiled into it, made before
+ * its tests and removed after. Returns { lib, work } getters.
+ */
+export function transpiledForSuite(): { readonly lib: string; readonly work: string } {
+  let work = "";
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "qmp-child-"));
+    transpileQmp(join(work, "qmp"));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  return {
+    get lib() {
+      return join(work, "qmp");
+    },
+    get work() {
+      return work;
+    },
+  };
 }
 
 export interface ChildResult {

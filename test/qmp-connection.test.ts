@@ -1,7 +1,7 @@
 // The QMP client against a scripted peer: handshake, ids, errors, timeouts, aborts,
 // close, events, malformed input, bigint.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { connectQmp } from "../qmp/connect.js";
 import {
   QmpAbortError,
@@ -10,21 +10,14 @@ import {
   QmpProtocolError,
   QmpTimeoutError,
 } from "../qmp/errors.js";
-import { FakePeer, GREETING } from "./qmp-peer.js";
+import { FakePeer, GREETING, peerPerTest } from "./qmp-peer.js";
 
 type Events = {
   STOP: Record<string, never>;
   BLOCK_JOB_COMPLETED: { device: string; len: number };
 };
 
-let peer: FakePeer;
-beforeEach(async () => {
-  peer = new FakePeer();
-  await peer.listen();
-});
-afterEach(async () => {
-  await peer.close();
-});
+const peer = peerPerTest();
 
 const event = (name: string, data?: object): object => ({
   event: name,

@@ -1,10 +1,10 @@
 // The event iterator: order, its bound and overflow signal, O(1) per event, and the
 // same through a connection while commands flow.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { QmpEventOverflowError } from "../qmp/errors.js";
 import { DEFAULT_MAX_BUFFERED_EVENTS, EventQueue } from "../qmp/events.js";
-import { FakePeer } from "./qmp-peer.js";
+import { peerPerTest } from "./qmp-peer.js";
 
 describe("EventQueue", () => {
   it("delivers in order what was pushed before and after next() was called", async () => {
@@ -86,14 +86,7 @@ describe("EventQueue", () => {
 });
 
 describe("event iterators on a connection", () => {
-  let peer: FakePeer;
-  beforeEach(async () => {
-    peer = new FakePeer();
-    await peer.listen();
-  });
-  afterEach(async () => {
-    await peer.close();
-  });
+  const peer = peerPerTest();
 
   const event = (n: number): string => `${JSON.stringify({ event: "E", data: { n }, timestamp: { seconds: 1, microseconds: 0 } })}\r\n`;
 

@@ -1,12 +1,10 @@
 // Line framing: any split of the byte stream gives the same lines.
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LineDecoder } from "../qmp/framing.js";
-import { runChild, transpileQmp } from "./qmp-child.js";
+import { runChild, transpiledForSuite } from "./qmp-child.js";
 
 function collect(maxLineLength?: number): { d: LineDecoder; lines: string[]; overlong: number[] } {
   const lines: string[] = [];
@@ -156,19 +154,13 @@ describe("LineDecoder", () => {
 });
 
 describe("LineDecoder memory", () => {
-  let work: string;
-  let lib: string;
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "qmp-framing-"));
-    lib = transpileQmp(join(work, "qmp"));
-  });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const transpiled = transpiledForSuite();
 
   it("stays proportional to the bytes buffered when a line comes one byte per chunk", async () => {
     // 8 MiB buffered one byte at a time: at 10 bytes of heap per byte (a string kept
     // per chunk) the child's 48 MiB heap would be exhausted; the line buffer is one
     // growing Buffer outside the heap, and the line a single 8 MB string.
-    const r = await runChild(join(import.meta.dirname, "children", "framing-bytewise.mjs"), [lib, String(8 * 1024 * 1024)], {
+    const r = await runChild(join(import.meta.dirname, "children", "framing-bytewise.mjs"), [transpiled.lib, String(8 * 1024 * 1024)], {
       nodeArgs: ["--max-old-space-size=48"],
     });
     expect(r.stderr).toBe("");

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectQmp } from "../qmp/connect.js";
 import type { QmpConnection } from "../qmp/connection.js";
 import { MAX_QUEUED_REQUESTS, QmpMockServer, type MockServerOptions } from "../qmp/server.js";
-import { runChild, transpileQmp } from "./qmp-child.js";
+import { runChild, transpiledForSuite } from "./qmp-child.js";
 import { generateInto, type Generated } from "./qmp-gen.js";
 
 let dir: string;
@@ -324,19 +324,13 @@ describe("load and faults", () => {
 });
 
 describe("a client that never reads, in a child with a small heap", () => {
-  let work: string;
-  let lib: string;
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "qmp-unread-"));
-    lib = transpileQmp(join(work, "qmp"));
-  });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const transpiled = transpiledForSuite();
 
   it("64 MiB of commands sent unread: the mock stops reading, survives, and answers all once read", async () => {
     // Without suspension the mock would hold 64 MiB of unsent responses: more than its
     // 48 MiB heap.
-    const path = join(work, "mock.qmp");
-    const child = runChild(join(import.meta.dirname, "children", "mock-echo.mjs"), [lib, path], {
+    const path = join(transpiled.work, "mock.qmp");
+    const child = runChild(join(import.meta.dirname, "children", "mock-echo.mjs"), [transpiled.lib, path], {
       nodeArgs: ["--max-old-space-size=48"],
     });
     const c = await connectWhenUp(path);

@@ -2,12 +2,10 @@
 // included) settles promptly with a specific error, the peer is reported, and it is
 // disconnected where python's qemu.qmp disconnects it.
 
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Duplex } from "node:stream";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { connectQmp } from "../qmp/connect.js";
 import { DEFAULT_CONNECT_TIMEOUT, QmpConnection } from "../qmp/connection.js";
 import {
@@ -20,17 +18,12 @@ import {
   QmpTimeoutError,
 } from "../qmp/errors.js";
 import { JsonNestingError } from "../qmp/json.js";
-import { runChild, transpileQmp } from "./qmp-child.js";
-import { FakePeer, GREETING, PeerSocket } from "./qmp-peer.js";
+import { runChild, transpiledForSuite } from "./qmp-child.js";
+import { GREETING, PeerSocket, peerPerTest } from "./qmp-peer.js";
 
-let peer: FakePeer;
-beforeEach(async () => {
-  peer = new FakePeer();
-  await peer.listen();
-});
-afterEach(async () => {
+const peer = peerPerTest();
+afterEach(() => {
   vi.useRealTimers();
-  await peer.close();
 });
 
 /** Resolves when the client has closed its end of `p`. */
@@ -376,17 +369,11 @@ describe("the peer going away", () => {
 });
 
 describe("huge lines, in a child with a small heap", () => {
-  let work: string;
-  let lib: string;
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "qmp-hostile-"));
-    lib = transpileQmp(join(work, "qmp"));
-  });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const transpiled = transpiledForSuite();
 
   /** The child connects and runs one command; `answer` writes the peer's reply. */
   async function child(answer: (p: PeerSocket, id: unknown) => Promise<void>, heapMiB: number) {
-    const run = runChild(join(import.meta.dirname, "children", "client-one-command.mjs"), [lib, peer.path], {
+    const run = runChild(join(import.meta.dirname, "children", "client-one-command.mjs"), [transpiled.lib, peer.path], {
       nodeArgs: [`--max-old-space-size=${heapMiB}`],
     });
     const p = await peer.accept();
