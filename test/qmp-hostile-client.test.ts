@@ -323,20 +323,43 @@ describe("load and faults", () => {
   });
 });
 
-describe("a client that never reads, in a child with a small heap", () => {
+describe("the mock in a process of its own", () => {
   const transpiled = transpiledForSuite();
+  let mocks = 0;
+
+  /** Start the child mock; resolves with a raw client connected to it and its result. */
+  async function start(nodeArgs: string[] = []) {
+    const path = join(transpiled.work, `mock${mocks++}.qmp`);
+    const result = runChild(join(import.meta.dirname, "children", "mock-child.mjs"), [transpiled.lib, path], { nodeArgs });
+    const c = await connectWhenUp(path);
+    await c.take(1);
+    c.send({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
+    await c.take(1);
+    return { c, result };
+  }
+
+  it("survives hostile handlers and deep ids, out-of-band and in-band", async () => {
+    const { c, result } = await start();
+    const deep = `${"[".repeat(20_000)}1${"]".repeat(20_000)}`;
+    c.raw(`{"exec-oob": "query-yank", "id": ${deep}}\n`);
+    for (const name of ["cycle", "evil"]) {
+      c.send({ "exec-oob": name, id: name });
+      c.send({ execute: name, id: name });
+    }
+    c.send({ execute: "echo", arguments: { payload: "still here" }, id: "last" });
+    const answers = await c.take(6);
+    expect(answers).toContainEqual(generic("JSON nesting depth limit exceeded"));
+    expect(answers.filter((a) => (a as { id?: string }).id === "cycle")).toHaveLength(2);
+    expect(answers.filter((a) => (a as { id?: string }).id === "evil")).toHaveLength(2);
+    expect(answers).toContainEqual({ return: "still here", id: "last" });
+    c.send({ execute: "exit" });
+    expect(await result).toMatchObject({ code: 0, stderr: "" });
+  });
 
   it("64 MiB of commands sent unread: the mock stops reading, survives, and answers all once read", async () => {
     // Without suspension the mock would hold 64 MiB of unsent responses: more than its
     // 48 MiB heap.
-    const path = join(transpiled.work, "mock.qmp");
-    const child = runChild(join(import.meta.dirname, "children", "mock-echo.mjs"), [transpiled.lib, path], {
-      nodeArgs: ["--max-old-space-size=48"],
-    });
-    const c = await connectWhenUp(path);
-    await c.take(1);
-    c.send({ execute: "qmp_capabilities" });
-    await c.take(1);
+    const { c, result: child } = await start(["--max-old-space-size=48"]);
     c.socket.pause(); // read nothing for now
     const payload = "p".repeat(10 * 1024);
     const count = 6400;
