@@ -22,7 +22,7 @@ import {
 } from "./errors.js";
 import { EventQueue, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf } from "./events.js";
 import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
-import { checkNesting, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
+import { checkNesting, JsonNestingError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
 import { classifyServerMessage, versionString, type Classified, type QmpGreeting, type QmpVersion } from "./messages.js";
 
 export interface ConnectionOptions {
@@ -456,7 +456,8 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     try {
       value = parseJson(line, this.int64);
     } catch (err) {
-      this.drop(new QmpProtocolError(`malformed JSON from peer: ${(err as Error).message}`, preview(line), { cause: err }));
+      const what = err instanceof JsonNestingError ? "JSON from peer refused" : "malformed JSON from peer";
+      this.drop(new QmpProtocolError(`${what}: ${(err as Error).message}`, preview(line), { cause: err }));
       return;
     }
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
