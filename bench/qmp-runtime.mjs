@@ -15,7 +15,7 @@
 //            it was before it became iterative (from git, when the history is there).
 //
 //   node bench/qmp-runtime.mjs [--json] [--runs N] [--lib DIR] [--backlog N]
-// --lib: a folder of the runtime as JavaScript (default dist/qmp; npm run bench builds).
+// --lib: a folder of the runtime as JavaScript (default qmp/dist; npm run bench builds).
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,7 +33,7 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : dflt;
 };
-const LIB = resolve(opt("--lib", join(ROOT, "dist/qmp")));
+const LIB = resolve(opt("--lib", join(ROOT, "qmp/dist")));
 const lib = (file) => import(pathToFileURL(join(LIB, file)).href);
 const part = opt("--part", undefined);
 const MiB = 1024 * 1024;
