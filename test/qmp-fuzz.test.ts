@@ -232,6 +232,8 @@ describe("the mock server fed random and mutated client traffic", () => {
         await tick();
         expect(received).toBe(expected); // and nothing more
         socket.destroy();
+        // nothing of the connection stays behind
+        await expect.poll(() => server.connections, { interval: 1 }).toBe(0);
       }),
       { numRuns: 150 },
     );

@@ -356,6 +356,21 @@ describe("the mock in a process of its own", () => {
     expect(await result).toMatchObject({ code: 0, stderr: "" });
   });
 
+  it("a 200 MB request line: one error at the 64 MiB limit, the rest skipped, the next command answered", async () => {
+    const { c, result } = await start(["--max-old-space-size=48"]);
+    c.raw('{"execute": "echo", "arguments": {"payload": "');
+    const block = Buffer.alloc(1024 * 1024, "x");
+    for (let i = 0; i < 200; i++) {
+      if (!c.socket.write(block)) await new Promise((r) => c.socket.once("drain", r));
+    }
+    c.raw('"}, "id": 1}\n');
+    c.send({ execute: "echo", arguments: { payload: "next" }, id: 2 });
+    expect(await c.take(2)).toEqual([generic("JSON token size limit exceeded"), { return: "next", id: 2 }]);
+    c.send({ execute: "exit" });
+    const r = await result;
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  });
+
   it("64 MiB of commands sent unread: the mock stops reading, survives, and answers all once read", async () => {
     // Without suspension the mock would hold 64 MiB of unsent responses: more than its
     // 48 MiB heap.
