@@ -50,7 +50,7 @@ export type Classified =
   | { kind: "return"; msg: QmpSuccess }
   | { kind: "error"; msg: QmpErrorResponse }
   /** Shaped as a response (routable by its id, if any) but not a valid one. */
-  | { kind: "bad-reply"; msg: { id?: unknown; error?: unknown }; why: string }
+  | { kind: "bad-reply"; msg: { id?: unknown }; why: string }
   | { kind: "event"; msg: QmpEventMessage }
   | { kind: "greeting"; msg: QmpGreeting }
   | { kind: "invalid"; why: string };
