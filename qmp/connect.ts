@@ -4,7 +4,7 @@
 
 import { connect as netConnect, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { QmpConnection, type ConnectionOptions } from "./connection.js";
+import { DEFAULT_CONNECT_TIMEOUT, QmpConnection, type ConnectionOptions } from "./connection.js";
 import { QmpAbortError, QmpTimeoutError } from "./errors.js";
 import type { AnyEvents, EventMap } from "./events.js";
 
@@ -14,7 +14,12 @@ export type QmpAddress = string | { path: string } | { host?: string; port: numb
 export interface ConnectOptions extends ConnectionOptions {
   /** Keep retrying refused / not-yet-created sockets for this many ms (default 0: once). */
   retryFor?: number;
-  /** Fail if connecting, the greeting and negotiation take longer than this (ms). */
+  /**
+   * How long to wait for a silent peer, in ms: for a connection attempt to be
+   * accepted, then for the greeting and the negotiation (default
+   * DEFAULT_CONNECT_TIMEOUT, 30 s; Infinity waits for ever). Time spent retrying
+   * within retryFor does not count.
+   */
   timeout?: number;
   signal?: AbortSignal;
 }
@@ -22,7 +27,7 @@ export interface ConnectOptions extends ConnectionOptions {
 /** Errors that mean "QEMU is not listening yet". */
 const RETRYABLE = new Set(["ENOENT", "ECONNREFUSED", "EAGAIN"]);
 
-function open(address: QmpAddress): Promise<Socket> {
+function open(address: QmpAddress, timeout: number, signal: AbortSignal | undefined): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket =
       typeof address === "string"
@@ -30,24 +35,30 @@ function open(address: QmpAddress): Promise<Socket> {
         : "path" in address
           ? netConnect({ path: address.path })
           : netConnect({ host: address.host ?? "127.0.0.1", port: address.port });
-    const onError = (err: Error): void => {
+    const done = (err?: Error): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      socket.off("error", done);
+      if (err === undefined) return resolve(socket);
       socket.destroy();
       reject(err);
     };
-    socket.once("error", onError);
+    const onAbort = (): void => done(new QmpAbortError("connect", { cause: signal?.reason }));
+    const timer = Number.isFinite(timeout) ? setTimeout(() => done(new QmpTimeoutError("connect", timeout)), timeout) : undefined;
+    signal?.addEventListener("abort", onAbort, { once: true });
+    socket.once("error", done);
     socket.once("connect", () => {
-      socket.off("error", onError);
       socket.setNoDelay(true);
-      resolve(socket);
+      done();
     });
   });
 }
 
-async function openWithRetry(address: QmpAddress, options: ConnectOptions): Promise<Socket> {
+async function openWithRetry(address: QmpAddress, timeout: number, options: ConnectOptions): Promise<Socket> {
   const deadline = Date.now() + (options.retryFor ?? 0);
   for (;;) {
     try {
-      return await open(address);
+      return await open(address, timeout, options.signal);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === undefined || !RETRYABLE.has(code) || Date.now() >= deadline) throw err;
@@ -65,26 +76,14 @@ export async function connectQmp<E extends EventMap = AnyEvents>(
   address: QmpAddress,
   options: ConnectOptions = {},
 ): Promise<QmpConnection<E>> {
-  const { signal, timeout } = options;
+  const { signal, timeout = DEFAULT_CONNECT_TIMEOUT } = options;
   if (signal?.aborted === true) throw new QmpAbortError("connect", { cause: signal.reason });
-  const socket = await openWithRetry(address, options);
+  const socket = await openWithRetry(address, timeout, options);
   const conn = new QmpConnection<E>(socket, options);
-  // Abort or time out the handshake by destroying the socket: handshake() then rejects.
-  let failure: Error | undefined;
-  const fail = (err: Error): void => {
-    failure ??= err;
-    socket.destroy();
-  };
-  const onAbort = (): void => fail(new QmpAbortError("connect", { cause: signal?.reason }));
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const timer = timeout === undefined ? undefined : setTimeout(() => fail(new QmpTimeoutError("connect", timeout)), timeout);
   try {
-    return await conn.handshake();
+    return await conn.handshake(signal === undefined ? { timeout } : { timeout, signal });
   } catch (err) {
     socket.destroy();
-    throw failure ?? err;
-  } finally {
-    signal?.removeEventListener("abort", onAbort);
-    if (timer !== undefined) clearTimeout(timer);
+    throw err;
   }
 }

@@ -3,27 +3,58 @@
 // interface generated clients take ({ execute(command, args) }), so
 // `createClient(await QmpConnection.connect(...))` gives a typed client.
 //
-// Invariants: every execute() promise settles exactly once (answer, QEMU error,
-// timeout, abort, or connection closed); nothing the connection does internally can
-// produce an unhandled rejection; a malformed line is reported and skipped.
+// Invariants: every execute() promise settles exactly once (answer, QEMU error, bad
+// reply, timeout, abort, or connection closed); nothing the connection does internally
+// can produce an unhandled rejection; a malformed line is reported and skipped. As
+// python's qemu.qmp does, a bad greeting or negotiation fails the connection, and so
+// does an error response without id: QEMU could not parse some command, which will
+// never be answered, and no one can tell which.
 
 import type { Duplex } from "node:stream";
-import { QmpAbortError, QmpConnectionClosedError, QmpError, QmpProtocolError, QmpTimeoutError } from "./errors.js";
+import {
+  QmpAbortError,
+  QmpBadReplyError,
+  QmpConnectionClosedError,
+  QmpError,
+  QmpNegotiationError,
+  QmpProtocolError,
+  QmpTimeoutError,
+} from "./errors.js";
 import { EventQueue, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf } from "./events.js";
-import { LineDecoder } from "./framing.js";
-import { parseJson, stringifyJson, type Int64Mode } from "./json.js";
-import { classifyServerMessage, versionString, type QmpGreeting, type QmpVersion } from "./messages.js";
+import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
+import { checkNesting, JsonNestingError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
+import { classifyServerMessage, versionString, type Classified, type QmpGreeting, type QmpVersion } from "./messages.js";
 
 export interface ConnectionOptions {
   /** "bigint": integers beyond 2^53 in replies arrive as exact bigints (match --int64). */
   int64?: Int64Mode;
   /** Ask for out-of-band execution; connecting fails if QEMU does not offer it. */
   oob?: boolean;
-  /** Default timeout for each command in ms (none by default). */
+  /**
+   * Default timeout for each command in ms. None by default: QEMU runs in-band
+   * commands one after the other and some run for minutes, so no figure fits every
+   * command; a peer that goes away is noticed without one.
+   */
   commandTimeout?: number;
-  /** Longest accepted line from the peer, in characters. */
+  /** Longest accepted line from the peer, in bytes (default 64 MiB, QEMU's token limit). */
   maxLineLength?: number;
 }
+
+export interface HandshakeOptions {
+  /**
+   * Fail with QmpTimeoutError when the greeting and negotiation take longer than this
+   * (ms; default DEFAULT_CONNECT_TIMEOUT; Infinity waits for ever).
+   */
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * How long connecting waits for a silent peer by default (ms): libvirt's default wait
+ * for QEMU's monitor. QEMU greets as soon as it accepts the connection, but it accepts
+ * only once its main loop runs (after, say, preallocating a large guest's memory).
+ */
+export const DEFAULT_CONNECT_TIMEOUT = 30_000;
 
 export interface ExecuteOptions {
   /** Send as `exec-oob` (needs the oob capability and a command that allows it). */
@@ -49,7 +80,7 @@ const MAX_UNANSWERED = 1024;
 export interface CloseInfo {
   /** true when close() was called; false when the peer closed or the socket failed. */
   byClient: boolean;
-  /** The socket error, if one ended it. */
+  /** The socket error, or the peer's protocol error, that ended it. */
   error?: Error;
 }
 
@@ -84,8 +115,16 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   private state: "greeting" | "negotiating" | "open" | "closed" = "greeting";
   private closeInfo: CloseInfo | undefined;
   private socketError: Error | undefined;
+  /** The protocol error that made us drop the connection. */
+  private fatal: QmpProtocolError | undefined;
+  /** Why the handshake failed, once it has. */
+  private handshakeError: Error | undefined;
+  /** The id of qmp_capabilities, once sent, and the capabilities it enables. */
+  private negotiationId: number | undefined;
+  private enabling: readonly string[] = [];
   private closingByClient = false;
-  private corked = false;
+  /** Writes of one tick go out together. */
+  private readonly write: (text: string, done?: (err: Error | null | undefined) => void) => void;
 
   private readonly eventListeners = new Set<EventListener<E>>();
   private readonly namedListeners = new Map<string, Set<NamedListener>>();
@@ -110,15 +149,17 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   ) {
     this.int64 = options.int64 ?? "number";
     this.commandTimeout = options.commandTimeout;
+    this.write = tickBatchedWriter(socket);
     this.greetingReceived = new Promise((resolve, reject) => (this.greetingWaiter = { resolve, reject }));
     // Nobody may be awaiting yet; handshake() observes the rejection when it awaits.
     this.greetingReceived.catch(() => {});
+    const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE;
     this.decoder = new LineDecoder(
       {
         line: (text) => this.onLine(text),
-        overlong: (n) => this.protocolError(new QmpProtocolError(`line of ${n} characters exceeds the limit; dropped`)),
+        overlong: () => this.drop(new QmpProtocolError(`line from peer longer than the limit of ${maxLineLength} bytes`)),
       },
-      options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength },
+      { maxLineLength },
     );
     socket.on("data", (chunk: Buffer | string) => this.decoder.push(chunk));
     socket.on("error", (err: Error) => {
@@ -128,29 +169,76 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     socket.on("close", () => this.teardown());
     socket.on("end", () => {
       if (this.decoder.pending > 0) {
-        this.protocolError(new QmpProtocolError(`connection ended inside a line (${this.decoder.pending} characters)`));
+        this.protocolError(new QmpProtocolError(`connection ended inside a line (${this.decoder.pending} bytes)`));
       }
+      // Nothing more can arrive, so nothing pending can be answered: settle it now,
+      // even on a transport that stays half open.
+      this.socket.end();
+      this.teardown();
     });
   }
 
-  /** Read the greeting and negotiate capabilities. Rejects if the peer goes away. */
-  async handshake(): Promise<this> {
+  /**
+   * Read the greeting and negotiate capabilities. Rejects with QmpNegotiationError
+   * when the peer's greeting or negotiation reply is not understood, with QmpError
+   * when it refuses the capabilities, QmpTimeoutError, QmpAbortError, or
+   * QmpConnectionClosedError; the connection is closed then.
+   */
+  async handshake(options: HandshakeOptions = {}): Promise<this> {
+    const { signal, timeout = DEFAULT_CONNECT_TIMEOUT } = options;
+    const fail = (err: Error): void => {
+      this.failHandshake(err);
+    };
+    const onAbort = (): void => fail(new QmpAbortError("connect", { cause: signal?.reason }));
+    const timer = Number.isFinite(timeout) ? setTimeout(() => fail(new QmpTimeoutError("connect", timeout)), timeout) : undefined;
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      return await this.negotiate();
+    } catch (err) {
+      throw this.handshakeError ?? err;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  private async negotiate(): Promise<this> {
     const greeting = await this.greetingReceived;
+    if (this.handshakeError !== undefined) throw this.handshakeError;
     this.greeting = greeting;
     const offered = new Set(greeting.QMP.capabilities);
     const enable: string[] = [];
     if (this.options.oob === true) {
       if (!offered.has("oob")) {
-        this.close();
-        throw new QmpProtocolError("out-of-band execution was requested but the server does not offer 'oob'");
+        throw this.failHandshake(new QmpNegotiationError("out-of-band execution was requested but the server does not offer 'oob'"));
       }
       enable.push("oob");
     }
-    this.state = "negotiating";
-    await this.send("qmp_capabilities", enable.length > 0 ? { enable } : undefined, {}, false);
-    for (const c of enable) this.enabled.add(c);
-    this.state = "open";
+    this.negotiationId = this.nextId;
+    this.enabling = enable;
+    try {
+      await this.send("qmp_capabilities", enable.length > 0 ? { enable } : undefined, {}, false);
+    } catch (err) {
+      // A refusal (QmpError) fails connecting too; the connection is of no use.
+      throw this.failHandshake(err as Error);
+    }
+    // onNegotiation opened the connection, unless something failed it since.
+    if (this.state !== "open") throw this.handshakeError ?? this.closedError("handshake");
     return this;
+  }
+
+  /** End a handshake that cannot succeed: settle whatever it waits for, drop the socket. */
+  private failHandshake(err: Error): Error {
+    if (this.state !== "greeting" && this.state !== "negotiating") return err;
+    this.handshakeError ??= err;
+    const w = this.greetingWaiter;
+    this.greetingWaiter = undefined;
+    w?.reject(this.handshakeError);
+    if (this.negotiationId !== undefined) this.settle(this.negotiationId, this.handshakeError);
+    this.socket.destroy();
+    this.teardown();
+    return this.handshakeError;
   }
 
   /** QEMU's version from the greeting. */
@@ -222,16 +310,23 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
 
   /**
    * Iterate over events (all, or those named) from now on. Ends when the connection
-   * closes, when the loop breaks, or when the signal aborts.
+   * closes, when the loop breaks, or when the signal aborts. At most `maxBuffered`
+   * events (default DEFAULT_MAX_BUFFERED_EVENTS) wait for a slow consumer; one more
+   * and the iterator stops buffering: the consumer reads those, then next() rejects
+   * with QmpEventOverflowError and the iteration ends (create a new iterator and
+   * re-query the state it tracked).
    */
-  events<K extends keyof E & string>(names?: K | readonly K[], options: { signal?: AbortSignal } = {}): AsyncIterableIterator<QmpEventOf<E, K>> {
+  events<K extends keyof E & string>(
+    names?: K | readonly K[],
+    options: { signal?: AbortSignal; maxBuffered?: number } = {},
+  ): AsyncIterableIterator<QmpEventOf<E, K>> {
     const list = names === undefined ? undefined : typeof names === "string" ? [names] : names;
     const entry = {
       names: list === undefined ? undefined : new Set<string>(list),
       queue: new EventQueue<QmpEventOf<E>>(() => {
         this.queues.delete(entry);
         options.signal?.removeEventListener("abort", stop);
-      }),
+      }, options.maxBuffered),
     };
     const stop = (): void => entry.queue.end();
     if (this.state === "closed" || options.signal?.aborted === true) entry.queue.end();
@@ -308,6 +403,7 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     let line: string;
     try {
       line = stringifyJson(msg);
+      withinQemuLimits(command, line);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -338,20 +434,6 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     });
   }
 
-  /** Batch the writes of one tick into one syscall: 32 commands in flight → 1 write. */
-  private write(text: string, done?: (err: Error | null | undefined) => void): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    if (done === undefined) this.socket.write(text);
-    else this.socket.write(text, done);
-  }
-
   /** Finish pending command `id` with a value or an error; no-op if already finished. */
   private settle(id: number, error: Error | undefined, value?: unknown): void {
     const p = this.pending.get(id);
@@ -363,61 +445,118 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     else p.reject(error);
   }
 
+  /**
+   * A line that is not a JSON object (or too deep or long to read) may have been the
+   * reply some command waits for: as qemu.qmp does, the connection ends, so that
+   * every pending command learns it now.
+   */
   private onLine(line: string): void {
+    if (this.state === "closed") return;
     let value: unknown;
     try {
       value = parseJson(line, this.int64);
     } catch (err) {
-      this.protocolError(new QmpProtocolError(`malformed JSON from peer: ${(err as Error).message}`, preview(line), { cause: err }));
+      const what = err instanceof JsonNestingError ? "JSON from peer refused" : "malformed JSON from peer";
+      this.drop(new QmpProtocolError(`${what}: ${(err as Error).message}`, preview(line), { cause: err }));
+      return;
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.drop(new QmpProtocolError("message from peer is not a JSON object", preview(line)));
       return;
     }
     const c = classifyServerMessage(value);
+    if (this.state === "greeting") this.onGreeting(c, line);
+    else if (this.state === "negotiating") this.onNegotiation(c, line);
+    else if (this.state === "open") this.onMessage(c, line);
+  }
+
+  /** The first message must be the greeting; anything else fails the handshake. */
+  private onGreeting(c: Classified, line: string): void {
+    if (c.kind !== "greeting") {
+      const why = c.kind === "invalid" ? c.why : `a ${c.kind === "bad-reply" ? "reply" : c.kind} came first`;
+      this.failHandshake(new QmpNegotiationError(`did not understand the greeting: ${why}`, preview(line)));
+      return;
+    }
+    this.state = "negotiating";
+    const w = this.greetingWaiter;
+    this.greetingWaiter = undefined;
+    w?.resolve(c.msg);
+  }
+
+  /**
+   * Until negotiation is done the only message expected is its reply. The connection
+   * opens as that reply is read, not a tick later: events may follow it in one chunk.
+   */
+  private onNegotiation(c: Classified, line: string): void {
+    const id = this.negotiationId;
+    if ((c.kind === "return" || c.kind === "error") && id !== undefined && c.msg.id === id) {
+      if (c.kind === "return") {
+        for (const cap of this.enabling) this.enabled.add(cap);
+        this.state = "open";
+      }
+      this.onResponse(c, line);
+      return;
+    }
+    const why =
+      c.kind === "invalid" || c.kind === "bad-reply"
+        ? c.why
+        : c.kind !== "return" && c.kind !== "error"
+          ? `unexpected ${c.kind}`
+          : id === undefined
+            ? "a reply before qmp_capabilities was sent"
+            : `reply with id ${preview(stringifyJson(c.msg.id) ?? "absent")} instead of ${id}`;
+    this.failHandshake(new QmpNegotiationError(`capabilities negotiation failed: ${why}`, preview(line)));
+  }
+
+  private onMessage(c: Classified, line: string): void {
     switch (c.kind) {
       case "return":
-      case "error": {
-        const id = c.msg.id;
-        if (id === undefined) {
-          // QEMU omits id only when it could not parse the command at all.
-          const what = c.kind === "error" ? `${c.msg.error.class}: ${c.msg.error.desc}` : "a return value";
-          this.protocolError(new QmpProtocolError(`response without id: ${what}`, preview(line)));
-          return;
-        }
-        // Unknown ids (e.g. answers to timed-out commands) are dropped, as qmp-spec says.
-        if (typeof id !== "number") return;
-        const quiet = this.unanswered.get(id);
-        if (quiet !== undefined) {
-          this.unanswered.delete(id);
-          if (c.kind === "error") {
-            const e = c.msg.error;
-            this.protocolError(
-              new QmpProtocolError(`error response to ${quiet}, sent without expecting a response: ${e.class}: ${e.desc}`, preview(line)),
-            );
-          }
-          return;
-        }
-        if (c.kind === "return") this.settle(id, undefined, c.msg.return);
-        else {
-          const p = this.pending.get(id);
-          if (p !== undefined) this.settle(id, new QmpError(c.msg.error.class, c.msg.error.desc, p.command));
-        }
+      case "error":
+      case "bad-reply":
+        this.onResponse(c, line);
         return;
-      }
       case "event":
-        if (this.state === "open") this.dispatchEvent(c.msg as unknown as QmpEventOf<E>);
+        this.dispatchEvent(c.msg as unknown as QmpEventOf<E>);
         return;
       case "greeting":
-        if (this.state === "greeting") {
-          this.state = "negotiating";
-          const w = this.greetingWaiter;
-          this.greetingWaiter = undefined;
-          w?.resolve(c.msg);
-        } else {
-          this.protocolError(new QmpProtocolError("unexpected second greeting", preview(line)));
-        }
+        this.protocolError(new QmpProtocolError("unexpected second greeting", preview(line)));
         return;
       case "invalid":
         this.protocolError(new QmpProtocolError(`unexpected message from peer: ${c.why}`, preview(line)));
         return;
+    }
+  }
+
+  private onResponse(c: Extract<Classified, { kind: "return" | "error" | "bad-reply" }>, line: string): void {
+    const id = c.msg.id;
+    if (id === undefined) {
+      if (c.kind === "return") {
+        this.protocolError(new QmpProtocolError("response without id: a return value", preview(line)));
+      } else {
+        const what = c.kind === "error" ? `${c.msg.error.class}: ${c.msg.error.desc}` : c.why;
+        this.drop(new QmpProtocolError(`error response without id (the peer could not parse a command, which will never be answered): ${what}`, preview(line)));
+      }
+      return;
+    }
+    // Unknown ids (e.g. answers to timed-out commands) are dropped, as qmp-spec says.
+    if (typeof id !== "number") return;
+    const quiet = this.unanswered.get(id);
+    if (quiet !== undefined) {
+      this.unanswered.delete(id);
+      if (c.kind !== "return") {
+        const what = c.kind === "error" ? `${c.msg.error.class}: ${c.msg.error.desc}` : c.why;
+        this.protocolError(new QmpProtocolError(`error response to ${quiet}, sent without expecting a response: ${what}`, preview(line)));
+      }
+      return;
+    }
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    if (c.kind === "return") this.settle(id, undefined, c.msg.return);
+    else if (c.kind === "error") this.settle(id, new QmpError(c.msg.error.class, c.msg.error.desc, p.command));
+    else {
+      const err = new QmpBadReplyError(p.command, c.why, preview(line));
+      this.settle(id, err);
+      this.protocolError(err);
     }
   }
 
@@ -445,23 +584,29 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   }
 
   private protocolError(err: QmpProtocolError): void {
-    if (this.state === "greeting") {
-      // Before the greeting nothing else can be trusted: fail the handshake.
-      const w = this.greetingWaiter;
-      this.greetingWaiter = undefined;
-      if (w !== undefined) {
-        w.reject(err);
-        this.socket.destroy();
-        return;
-      }
+    if (this.state === "greeting" || this.state === "negotiating") {
+      // Before negotiation is done nothing else can be trusted: fail the handshake.
+      this.failHandshake(new QmpNegotiationError(`handshake failed: ${err.message}`, err.line, { cause: err }));
+      return;
     }
     for (const l of this.protocolErrorListeners) this.callListener(l, err);
+  }
+
+  /** Report `err` and close: pending commands reject with it as the cause. */
+  private drop(err: QmpProtocolError): void {
+    this.protocolError(err);
+    this.fatal ??= err;
+    this.socket.destroy();
+    this.teardown();
   }
 
   private closedError(command: string): QmpConnectionClosedError {
     const info = this.closeInfo;
     if (info?.byClient === true || this.closingByClient) {
       return new QmpConnectionClosedError("connection closed by client", command);
+    }
+    if (this.fatal !== undefined) {
+      return new QmpConnectionClosedError(`connection closed after a protocol error: ${this.fatal.message}`, command, { cause: this.fatal });
     }
     const why = "connection closed by peer (QEMU exited or closed the socket)";
     // ECONNRESET and the like: say what the socket said, keep the error as the cause.
@@ -473,15 +618,29 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   private teardown(): void {
     if (this.state === "closed") return;
     this.state = "closed";
-    this.closeInfo = this.socketError === undefined
-      ? { byClient: this.closingByClient }
-      : { byClient: this.closingByClient, error: this.socketError };
+    const error = this.fatal ?? this.socketError;
+    this.closeInfo = error === undefined ? { byClient: this.closingByClient } : { byClient: this.closingByClient, error };
     const w = this.greetingWaiter;
     this.greetingWaiter = undefined;
-    w?.reject(this.closedError("handshake"));
+    w?.reject(this.handshakeError ?? this.closedError("handshake"));
     for (const [id, p] of this.pending) this.settle(id, this.closedError(p.command));
     for (const q of [...this.queues]) q.queue.end();
     for (const l of this.closeListeners) this.callListener(l, this.closeInfo);
     this.resolveClosed(this.closeInfo);
+  }
+}
+
+/**
+ * Refuse to send what QEMU's JSON streamer would refuse: it answers such a command
+ * with an error without id, so the command could never be told it failed.
+ */
+function withinQemuLimits(command: string, line: string): void {
+  if (line.length * 3 > DEFAULT_MAX_LINE && Buffer.byteLength(line) > DEFAULT_MAX_LINE) {
+    throw new RangeError(`${command}: command of more than ${DEFAULT_MAX_LINE} bytes; QEMU refuses it`);
+  }
+  try {
+    checkNesting(line);
+  } catch {
+    throw new RangeError(`${command}: arguments nested deeper than ${MAX_NESTING} levels; QEMU refuses them`);
   }
 }

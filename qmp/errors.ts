@@ -52,3 +52,38 @@ export class QmpProtocolError extends Error {
     this.name = "QmpProtocolError";
   }
 }
+
+/**
+ * A reply routed to a command by its id but not understood: an error without string
+ * `class` and `desc`, both `return` and `error`, or neither (python qemu.qmp's
+ * BadReplyError). The command fails with it; the connection carries on.
+ */
+export class QmpBadReplyError extends QmpProtocolError {
+  constructor(
+    readonly command: string,
+    why: string,
+    line?: string,
+  ) {
+    super(`${command}: bad reply from peer: ${why}`, line);
+    this.name = "QmpBadReplyError";
+  }
+}
+
+/**
+ * The greeting or the capabilities negotiation went wrong (python qemu.qmp's
+ * GreetingError and NegotiationError): connecting fails and the socket is closed.
+ */
+export class QmpNegotiationError extends QmpProtocolError {
+  constructor(message: string, line?: string, options?: ErrorOptions) {
+    super(message, line, options);
+    this.name = "QmpNegotiationError";
+  }
+}
+
+/** An event iterator's consumer fell `limit` events behind; the iteration ends. */
+export class QmpEventOverflowError extends Error {
+  constructor(readonly limit: number) {
+    super(`event iterator overflow: ${limit} events buffered and unread; later events were not kept`);
+    this.name = "QmpEventOverflowError";
+  }
+}

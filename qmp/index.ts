@@ -2,17 +2,28 @@
 // mock server) is the transport generated clients take.
 
 export { connectQmp, type ConnectOptions, type QmpAddress } from "./connect.js";
-export { QmpConnection, type CloseInfo, type ConnectionOptions, type ExecuteOptions } from "./connection.js";
+export {
+  DEFAULT_CONNECT_TIMEOUT,
+  QmpConnection,
+  type CloseInfo,
+  type ConnectionOptions,
+  type ExecuteOptions,
+  type HandshakeOptions,
+} from "./connection.js";
 export {
   QmpAbortError,
+  QmpBadReplyError,
   QmpConnectionClosedError,
   QmpError,
+  QmpEventOverflowError,
+  QmpNegotiationError,
   QmpProtocolError,
   QmpTimeoutError,
   QmpValidationError,
 } from "./errors.js";
 // What generated code and this package share (generated outputs carry a copy).
 export type {
+  QmpAbortSignal,
   QmpCallOptions,
   QmpClientOptions,
   QmpCommandInfo,
@@ -23,10 +34,11 @@ export type {
 export type { QmpEventInfo, QmpEventSource, QmpRawEvent, QmpTypedEvent, QmpWaitOptions } from "./core/events.js";
 export type { Problem, ValidationMode, Validator } from "./core/validate.js";
 export type { QmpCommandMessage, QmpResponse, SchemaInfo } from "./core/wire.js";
-export type { AnyEvents, EventMap, QmpEvent, QmpEventOf, QmpTimestamp } from "./events.js";
-export { parseJson, stringifyJson, JsonSyntaxError, type Int64Mode } from "./json.js";
+export { DEFAULT_MAX_BUFFERED_EVENTS, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf, type QmpTimestamp } from "./events.js";
+export { DEFAULT_MAX_LINE } from "./framing.js";
+export { JsonNestingError, JsonSyntaxError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
 export type { QmpGreeting, QmpVersion } from "./messages.js";
-export { QmpMockServer, type MockServerOptions, type QmpDispatch } from "./server.js";
+export { MAX_QUEUED_REQUESTS, QmpMockServer, type MockServerOptions, type QmpDispatch } from "./server.js";
 export {
   checkCompatibility,
   checkLiveCompatibility,

@@ -3,9 +3,11 @@
 // so the qmp/ sources are transpiled (types stripped, no type check) into a temp dir.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import ts from "typescript";
+import { afterAll, beforeAll } from "vitest";
 
 const QMP_DIR = join(import.meta.dirname, "..", "qmp");
 
@@ -25,6 +27,27 @@ export function transpileQmp(outDir: string): string {
   return outDir;
 }
 
+/**
+ * For the suite that calls this: a temp dir with qmp/ transpiled into it, made before
+ * its tests and removed after. Returns { lib, work } getters.
+ */
+export function transpiledForSuite(): { readonly lib: string; readonly work: string } {
+  let work = "";
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "qmp-child-"));
+    transpileQmp(join(work, "qmp"));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  return {
+    get lib() {
+      return join(work, "qmp");
+    },
+    get work() {
+      return work;
+    },
+  };
+}
+
 export interface ChildResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -32,10 +55,15 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Run `node script ...args` to its end. */
-export function runChild(script: string, args: readonly string[]): Promise<ChildResult> {
+export interface ChildOptions {
+  /** Options for node itself, e.g. --max-old-space-size=64 to make unbounded growth fatal. */
+  nodeArgs?: readonly string[];
+}
+
+/** Run `node [nodeArgs] script ...args` to its end. */
+export function runChild(script: string, args: readonly string[], options: ChildOptions = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -2,7 +2,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, parseJson, stringifyJson } from "../qmp/json.js";
+import { checkNesting, JsonNestingError, JsonSyntaxError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "../qmp/json.js";
 
 describe("parseJson", () => {
   it("keeps integers beyond 2^53 exact in bigint mode", () => {
@@ -89,6 +89,102 @@ describe("parseJson", () => {
         expect(typeof back).toBe(Number.isSafeInteger(Number(n)) && BigInt(Number(n)) === n ? "number" : "bigint");
       }),
     );
+  });
+});
+
+describe("nesting limit", () => {
+  /** Index of the n-th '[' or '{' (the texts here have none inside strings). */
+  const openerAt = (text: string, n: number): number => {
+    for (let i = 0; i < text.length; i++) if ((text[i] === "[" || text[i] === "{") && --n === 0) return i;
+    return -1;
+  };
+  const nested = (depth: number, inner = "1"): string => "[".repeat(depth) + inner + "]".repeat(depth);
+  const objects = (depth: number, inner = "1"): string => '{"a":'.repeat(depth) + inner + "}".repeat(depth);
+  // With a 16-digit run bigint mode takes the lossless parser, without one JSON.parse.
+  const cases: [Int64Mode, string][] = [
+    ["number", "1"],
+    ["bigint", "1"],
+    ["bigint", "18446744073709551615"],
+  ];
+
+  it.each(cases)("accepts %s mode (inner %s) up to 1024 levels, as QEMU does", (mode, inner) => {
+    expect(MAX_NESTING).toBe(1024);
+    const v = parseJson(nested(1024, inner), mode);
+    let depth = 0;
+    for (let x: unknown = v; Array.isArray(x); x = x[0]) depth++;
+    expect(depth).toBe(1024);
+    expect(parseJson(objects(1023, `[${inner}]`), mode)).toBeTypeOf("object");
+    expect(parseJson(`[${"[],".repeat(5000)}[]]`, mode)).toHaveLength(5001); // wide is not deep
+  });
+
+  it.each(cases)("refuses 1025 levels in %s mode (inner %s), at the opener that is one too many", (mode, inner) => {
+    for (const text of [nested(1025, inner), objects(1024, `[${inner}]`), `{"id": ${nested(1024, inner)}}`, nested(1025, "{}")]) {
+      const err = (() => {
+        try {
+          parseJson(text, mode);
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(JsonNestingError);
+      expect(err).toBeInstanceOf(SyntaxError);
+      const opener = openerAt(text, 1025);
+      expect((err as JsonNestingError).position).toBe(opener);
+      expect((err as Error).message).toBe(`nesting deeper than 1024 levels at position ${opener}`);
+    }
+  });
+
+  it.each(cases)("refuses a million levels in %s mode (inner %s) without building them or overflowing the stack", (mode, inner) => {
+    expect(() => parseJson(nested(1_000_000, inner), mode)).toThrow(JsonNestingError);
+    expect(() => parseJson(`{"exec-oob": "x", "id": ${nested(20_000, inner)}}`, mode)).toThrow(JsonNestingError);
+    // unterminated, as a peer that never closes would send it
+    expect(() => parseJson("[".repeat(1_000_000) + inner, mode)).toThrow(JsonNestingError);
+  });
+
+  it("does not count brackets inside strings, escaped quotes included", () => {
+    // A string holding brackets, a backslash before a quote, and a final backslash.
+    const tricky = JSON.stringify(`${"[{".repeat(2000)}\\"${"[".repeat(2000)}\\`);
+    expect(() => checkNesting(`[${tricky}, ${nested(1000)}]`)).not.toThrow();
+    expect(parseJson(`[${tricky}, ${nested(1000, "18446744073709551615")}]`, "bigint")).toHaveLength(2);
+    // after an even run of backslashes the quote does close the string
+    expect(() => checkNesting(`[${JSON.stringify("\\")}, ${nested(1025)}]`)).toThrow(JsonNestingError);
+  });
+
+  it("never lets stray closers take the count below zero, as QEMU's streamer", () => {
+    expect(() => checkNesting("]".repeat(5000) + "[".repeat(1025))).toThrow(JsonNestingError);
+  });
+
+  it("refuses exactly what is nested deeper than the limit, whatever else the text holds", () => {
+    const depthOf = (v: unknown): number =>
+      v !== null && typeof v === "object" ? 1 + Math.max(0, ...Object.values(v as object).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(
+        fc.jsonValue({ maxDepth: 3, depthSize: "small" }),
+        fc.stringMatching(/^[[\]{}"\\a ]*$/),
+        fc.integer({ min: 1000, max: 1030 }),
+        fc.constantFrom<Int64Mode>("number", "bigint"),
+        (inner, s, wrap, mode) => {
+          let text = stringifyJson({ s, v: inner, n: 18446744073709551615n });
+          for (let i = 0; i < wrap; i++) text = i % 2 === 0 ? `[${text}]` : `{"k":${text}}`;
+          const depth = depthOf(JSON.parse(text));
+          if (depth > MAX_NESTING) expect(() => parseJson(text, mode)).toThrow(JsonNestingError);
+          else expect(() => parseJson(text, mode)).not.toThrow();
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps __proto__ and constructor as own members, and 2^64 and 1e999 as JSON.parse would, in both modes", () => {
+    for (const mode of ["number", "bigint"] as const) {
+      const v = parseJson('{"__proto__": {"polluted": 1}, "constructor": {"prototype": 2}, "n": 18446744073709551616, "inf": 1e999}', mode) as Record<string, unknown>;
+      expect(Object.keys(v)).toEqual(["__proto__", "constructor", "n", "inf"]);
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+      expect(v["n"]).toBe(mode === "bigint" ? 2n ** 64n : 2 ** 64);
+      expect(v["inf"]).toBe(Infinity);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { connectQmp, type ConnectOptions } from "../qmp/connect.js";
 import type { QmpConnection } from "../qmp/connection.js";
 import type { AnyEvents, EventMap } from "../qmp/events.js";
@@ -113,4 +114,24 @@ export class FakePeer {
     await new Promise<void>((r) => this.server.close(() => r()));
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A FakePeer listening afresh for each test of the suite that calls this. */
+export function peerPerTest() {
+  let current: FakePeer | undefined;
+  beforeEach(async () => {
+    current = new FakePeer();
+    await current.listen();
+  });
+  afterEach(async () => {
+    await current?.close();
+  });
+  const peer = (): FakePeer => current as FakePeer;
+  return {
+    get path(): string {
+      return peer().path;
+    },
+    accept: (): Promise<PeerSocket> => peer().accept(),
+    pair: <E extends EventMap = AnyEvents>(options: ConnectOptions = {}) => peer().pair<E>(options),
+  };
 }

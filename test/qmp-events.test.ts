@@ -1,0 +1,138 @@
+// The event iterator: order, its bound and overflow signal, O(1) per event, and the
+// same through a connection while commands flow.
+
+import { describe, expect, it } from "vitest";
+import { QmpEventOverflowError } from "../qmp/errors.js";
+import { DEFAULT_MAX_BUFFERED_EVENTS, EventQueue } from "../qmp/events.js";
+import { peerPerTest } from "./qmp-peer.js";
+
+describe("EventQueue", () => {
+  it("delivers in order what was pushed before and after next() was called", async () => {
+    const q = new EventQueue<number>(() => {});
+    q.push(1);
+    q.push(2);
+    expect(await q.next()).toEqual({ value: 1, done: false });
+    const pending = q.next();
+    const later = q.next();
+    expect(await pending).toEqual({ value: 2, done: false });
+    q.push(3);
+    expect(await later).toEqual({ value: 3, done: false });
+    q.end();
+    expect(await q.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("on overflow delivers what it holds, then rejects once with QmpEventOverflowError, then is done", async () => {
+    let ended = 0;
+    const q = new EventQueue<number>(() => ended++, 3);
+    for (let i = 1; i <= 5; i++) q.push(i);
+    expect(ended).toBe(1); // unsubscribed at the first event that did not fit
+    const got: number[] = [];
+    let error: unknown;
+    try {
+      for await (const n of q) got.push(n);
+    } catch (e) {
+      error = e;
+    }
+    expect(got).toEqual([1, 2, 3]);
+    expect(error).toBeInstanceOf(QmpEventOverflowError);
+    expect(error).toMatchObject({ limit: 3, message: expect.stringMatching(/3 events buffered and unread/) });
+    expect(await q.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("does not overflow a consumer that keeps up", async () => {
+    const q = new EventQueue<number>(() => {}, 2);
+    for (let i = 0; i < 1000; i++) {
+      q.push(i);
+      q.push(i);
+      expect((await q.next()).value).toBe(i);
+      expect((await q.next()).value).toBe(i);
+    }
+    q.end();
+    expect(await q.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("return() drops the buffer and ends", async () => {
+    const q = new EventQueue<number>(() => {});
+    q.push(1);
+    await q.return();
+    q.push(2);
+    expect(q.size).toBe(0);
+    expect(await q.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it("drains a backlog of a million in linear time", async () => {
+    // With Array.shift per event this took minutes (quadratic); the test timeout
+    // turns such a regression into a failure.
+    const q = new EventQueue<{ n: number }>(() => {}, 1_000_000);
+    for (let i = 0; i < 1_000_000; i++) q.push({ n: i });
+    let sum = 0;
+    let count = 0;
+    q.end();
+    for await (const e of q) {
+      sum += e.n;
+      count++;
+    }
+    expect(count).toBe(1_000_000);
+    expect(sum).toBe((999_999 * 1_000_000) / 2);
+  }, 20_000);
+
+  it("is bounded by default", async () => {
+    const q = new EventQueue<number>(() => {});
+    for (let i = 0; i <= DEFAULT_MAX_BUFFERED_EVENTS; i++) q.push(i);
+    expect(q.size).toBe(DEFAULT_MAX_BUFFERED_EVENTS);
+    for (let i = 0; i < DEFAULT_MAX_BUFFERED_EVENTS; i++) await q.next();
+    await expect(q.next()).rejects.toBeInstanceOf(QmpEventOverflowError);
+  });
+});
+
+describe("event iterators on a connection", () => {
+  const peer = peerPerTest();
+
+  const event = (n: number): string => `${JSON.stringify({ event: "E", data: { n }, timestamp: { seconds: 1, microseconds: 0 } })}\r\n`;
+
+  it("a slow iterator overflows alone: listeners, other iterators and commands carry on", async () => {
+    const { conn, peer: p } = await peer.pair();
+    const slow = conn.events("E", { maxBuffered: 3 });
+    const all = conn.events();
+    const seen: number[] = [];
+    conn.on("E", (d) => seen.push((d as { n: number }).n));
+    const r = conn.execute("x");
+    const m = await p.next();
+    p.raw([1, 2, 3, 4, 5].map(event).join("") + `${JSON.stringify({ return: "ok", id: m["id"] })}\r\n`);
+    expect(await r).toBe("ok");
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    const got: number[] = [];
+    await expect(
+      (async () => {
+        for await (const e of slow) got.push((e.data as { n: number }).n);
+      })(),
+    ).rejects.toBeInstanceOf(QmpEventOverflowError);
+    expect(got).toEqual([1, 2, 3]);
+    const rest: number[] = [];
+    for await (const e of all) {
+      rest.push((e.data as { n: number }).n);
+      if (rest.length === 5) break;
+    }
+    expect(rest).toEqual([1, 2, 3, 4, 5]);
+    await conn.close();
+  });
+
+  it("a flood of events with commands in flight: every command answered, every event delivered", async () => {
+    const { conn, peer: p } = await peer.pair();
+    let events = 0;
+    conn.onEvents(() => events++);
+    const commands = Array.from({ length: 100 }, (_, i) => conn.execute("c", { i }));
+    const ids: unknown[] = [];
+    for (let i = 0; i < 100; i++) ids.push((await p.next())["id"]);
+    // 200,000 events, each command's answer somewhere among them.
+    const chunks: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      chunks.push(Array.from({ length: 2000 }, (_, k) => event(i * 2000 + k)).join(""));
+      chunks.push(`${JSON.stringify({ return: i, id: ids[i] })}\r\n`);
+    }
+    p.raw(chunks.join(""));
+    expect(await Promise.all(commands)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    await expect.poll(() => events, { timeout: 20_000 }).toBe(200_000);
+    await conn.close();
+  });
+});
