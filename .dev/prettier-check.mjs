@@ -1,4 +1,4 @@
-// dev: prettier-check every .ts/.js file under a folder, print diffs of the first few
+// dev: prettier-check every generated file under a folder, print the first differences
 import * as prettier from "prettier";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -9,6 +9,7 @@ import { loadSchema } from "../frontend/check.js";
 import { QapiError, makeDiagnostics } from "../frontend/errors.js";
 import type { Schema } from "../frontend/model.js";
 import { showName } from "../frontend/files.js";
+import { optimizedBackEnd } from "./tiers.js";
 import { nodeFileReader, type FileReader } from "../frontend/parse.js";
 import { MARKER, OutputError, diffOutput, writeOutput } from "../cli/writer.js";
 import { diagnostic, fromQapiError, type Diagnostic } from "./diagnostics.js";
@@ -203,6 +204,7 @@ function resolveModuleFormat(format: ResolvedOptions["moduleFormat"], outDir: st
  * checking alone does not load the emitters.
  */
 async function emit(schema: Schema, options: ResolvedOptions, outDir: string, schemaPath: string): Promise<GeneratedFile[] | Diagnostic> {
+  optimizedBackEnd();
   const backend = await import("../backend/generate.js");
   const { GenerateOptionsError, OUTPUTS } = await import("../backend/context.js");
   const defines = options.defines === undefined ? undefined : new Set(options.defines);

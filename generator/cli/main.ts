@@ -6,10 +6,10 @@
 // differences), 2 usage errors, 70 a bug in qapi-gen. Nothing prints a stack trace.
 
 import { readFileSync, realpathSync } from "node:fs";
-import { setFlagsFromString } from "node:v8";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkSchema } from "../api/generate.js";
+import { unoptimizedFrontEnd } from "../api/tiers.js";
 import { OPTIONS, type CommandName } from "../api/options.js";
 import { dumpSchema } from "../frontend/dump.js";
 import { UsageError, optionHelp, parseCommandLine, type CommandLine } from "./args.js";
@@ -139,14 +139,13 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const output = processOutput();
   const inputs = processInputs();
-  // One run over a schema is too short for V8's optimizing compiler to pay for itself:
-  // compiling the parser's large functions costs more than it saves (about a third of
-  // the instructions of a dump of QEMU's full schema). A watch session runs many times.
+  // One run: the front end without V8's optimizing compiler, the back end with it
+  // (see api/tiers.ts). A watch session runs many times and keeps it throughout.
   if ("problem" in inputs) {
     output.stderr(`qapi-gen: ${inputs.problem}\n`);
     process.exitCode = 2;
   } else {
-    if (!inputs.argv.includes("--watch") && !inputs.argv.includes("-w")) setFlagsFromString("--no-opt");
+    if (!inputs.argv.includes("--watch") && !inputs.argv.includes("-w")) unoptimizedFrontEnd();
     process.exitCode = await main(inputs.argv, { stdout: output.stdout, stderr: output.stderr, cwd: inputs.cwd });
   }
 }

@@ -13,9 +13,29 @@ import { memberDocLines, tsdoc } from "../print/tsdoc.js";
 import { callBody, callParams, returnType } from "./commands.js";
 import { typeRef } from "./types.js";
 
-/** A class body: members separated by blank lines. */
-function classBody(members: readonly Doc[]): Doc {
-  return ["{", indent([hardline, join([hardline, hardline], members)]), hardline, "}"];
+/** A class member, and whether it is types only (a field declaration, absent from `.js`). */
+interface ClassMember {
+  readonly doc: Doc;
+  readonly types: boolean;
+}
+
+/**
+ * A class body: members separated by blank lines, in `.js` too, where the members
+ * that are types only are left out with their separators.
+ */
+function classBody(members: readonly ClassMember[]): Doc {
+  const parts: Doc[] = [];
+  let valueBefore = false;
+  members.forEach((m, i) => {
+    const sep: Doc = i === 0 ? "" : [hardline, hardline];
+    if (m.types) parts.push(typeOnly([sep, m.doc]));
+    else {
+      // Before the first value member, the separator exists only where type members printed.
+      parts.push(valueBefore ? sep : typeOnly(sep), m.doc);
+      valueBefore = true;
+    }
+  });
+  return ["{", indent([hardline, parts]), hardline, "}"];
 }
 
 function clientFile(ctx: EmitContext): GeneratedFile {
@@ -31,14 +51,14 @@ function clientFile(ctx: EmitContext): GeneratedFile {
   const optionsType = ref(ctx.sym.runtime("QmpClientOptions"), true);
   const oobOptions = ref(ctx.sym.runtime("QmpOobCallOptions"), true);
   const rt = (file: string, name: string): Doc => ref(ctx.sym.internal(file, name));
-  const code: Doc[] = [];
-  const declared: Doc[] = [];
-  const both = (d: Doc, decl: Doc, doc: Doc = ""): void => {
-    code.push([doc, d]);
-    declared.push([doc, decl]);
+  const code: ClassMember[] = [];
+  const declared: ClassMember[] = [];
+  const both = (d: Doc, decl: Doc, doc: Doc = "", types = false): void => {
+    code.push({ doc: [doc, d], types });
+    declared.push({ doc: [doc, decl], types: false });
   };
-  both(typeOnly(["readonly transport: ", transportType, ";"]), ["readonly transport: ", transportType, ";"]);
-  both(typeOnly(["readonly options: ", optionsType, ";"]), ["readonly options: ", optionsType, ";"]);
+  both(["readonly transport: ", transportType, ";"], ["readonly transport: ", transportType, ";"], "", true);
+  both(["readonly options: ", optionsType, ";"], ["readonly options: ", optionsType, ";"], "", true);
   const ctorParams: Param[] = [
     { name: "transport", type: transportType },
     { name: "options", type: optionsType, default: "{}" },

@@ -20,7 +20,7 @@ export interface ImportedSymbol {
   readonly local?: string;
 }
 
-export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | TypeOnly | Ref;
+export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | TypeOnly | Ref | Lazy | Lines;
 
 interface Group {
   readonly t: "group";
@@ -32,12 +32,16 @@ interface Group {
   /** conditionalGroup: the states tried in order; the first that fits is printed. */
   readonly states: readonly Doc[] | undefined;
   /** Cache of the renderer: the text printed flat (null: it cannot be), and its refs. */
-  flatWithTypes: Flat | typeof HARD | null | undefined;
-  flatWithoutTypes: Flat | typeof HARD | null | undefined;
+  flatWithTypes: FlatResult | undefined;
+  flatWithoutTypes: FlatResult | undefined;
 }
 
-/** What `flat` says of a group holding a hard line. */
+/** What `flat` says of a group holding a hard line (it breaks). */
 const HARD = 1;
+/** What `flat` says of a group wider than any line (it never fits flat). */
+const LONG = 2;
+/** A group's flat text, HARD, LONG, or null when its flat text depends on other groups. */
+type FlatResult = Flat | typeof HARD | typeof LONG | null;
 
 interface Flat {
   readonly text: string;
@@ -68,6 +72,30 @@ interface TypeOnly {
   readonly t: "ts";
   readonly doc: Doc;
 }
+/**
+ * A construct whose flat text is known when it is built (all its parts are text):
+ * printed as that text where it fits, and only otherwise built (`make`) and laid
+ * out. Most constructs fit, so most are never built: the printer's work and the
+ * garbage it makes stay proportional to what breaks. It behaves as a group.
+ */
+interface Lazy {
+  readonly t: "lazy";
+  /** The flat text with types (TypeScript) and without (JavaScript). */
+  readonly flatTs: string;
+  readonly flatJs: string;
+  /** The refs in each flat text, in order. */
+  readonly refsTs: readonly Ref[];
+  readonly refsJs: readonly Ref[];
+  readonly make: () => Doc;
+  made: Doc | undefined;
+}
+
+/** Lines of text, each followed by a line break, at the indentation where they stand (a comment). */
+interface Lines {
+  readonly t: "lines";
+  readonly lines: readonly string[];
+}
+
 interface Ref {
   readonly t: "ref";
   readonly symbol: ImportedSymbol;
@@ -126,16 +154,143 @@ export function typeOnly(doc: Doc): TypeOnly {
   return { t: "ts", doc };
 }
 
+/** Lines, each then a line break (`lines` must not end in spaces). */
+export function lines(text: readonly string[]): Lines {
+  return { t: "lines", lines: text };
+}
+
 export function ref(symbol: ImportedSymbol, type = false): Ref {
   return { t: "ref", symbol, type };
 }
 
+const NO_REFS: readonly Ref[] = [];
+
+function pushAll<T>(into: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i] as T);
+}
+
+/**
+ * The flat text of parts that are all text (strings, refs, types, lazy constructs),
+ * with types (TypeScript) and without (JavaScript), and the refs in each. The
+ * JavaScript side is kept apart only once a type has been met: most parts have none.
+ */
+export class FlatText {
+  ts = "";
+  /** false once a part had structure: there is no flat text then. */
+  ok = true;
+  /** The text without types; undefined while it equals `ts`. */
+  private js: string | undefined = undefined;
+  private refsTs: Ref[] | undefined = undefined;
+  /** The refs without types'; undefined while they equal `refsTs`. */
+  private refsJs: Ref[] | undefined = undefined;
+
+  /** Adds `parts`; false when some part has structure (a line, a group), and so no flat text. */
+  add(parts: readonly Doc[]): boolean {
+    // Indexed loops: cheaper than for-of in V8's lower tiers.
+    for (let i = 0; i < parts.length && this.ok; i++) this.doc(parts[i] as Doc);
+    return this.ok;
+  }
+
+  /** Adds one part (see add). */
+  doc(d: Doc): this {
+    if (this.ok && !this.addOne(d, true)) this.ok = false;
+    return this;
+  }
+
+  /** Adds text. */
+  str(s: string): this {
+    if (this.ok) this.text(s, true);
+    return this;
+  }
+
+  private addOne(p: Doc, js: boolean): boolean {
+    if (typeof p === "string") {
+      this.text(p, js);
+      return true;
+    }
+    if (Array.isArray(p)) {
+      const list = p as readonly Doc[];
+      for (let i = 0; i < list.length; i++) if (!this.addOne(list[i] as Doc, js)) return false;
+      return true;
+    }
+    const n = p as Exclude<Doc, string | readonly Doc[]>;
+    switch (n.t) {
+      case "ref":
+        this.text(n.symbol.local ?? n.symbol.name, js);
+        this.ref(n, js);
+        return true;
+      case "ts":
+        this.fork();
+        return this.addOne(n.doc, false);
+      case "lazy":
+        if (n.flatJs !== n.flatTs || n.refsJs !== n.refsTs) this.fork();
+        this.ts += n.flatTs;
+        if (this.js !== undefined && js) this.js += n.flatJs;
+        for (let i = 0; i < n.refsTs.length; i++) this.ref(n.refsTs[i] as Ref, false);
+        if (this.refsJs !== undefined && js) for (let i = 0; i < n.refsJs.length; i++) (this.refsJs as Ref[]).push(n.refsJs[i] as Ref);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private text(s: string, js: boolean): void {
+    this.ts += s;
+    if (this.js !== undefined && js) this.js += s;
+  }
+
+  private ref(r: Ref, js: boolean): void {
+    (this.refsTs ??= []).push(r);
+    if (this.refsJs !== undefined && js) this.refsJs.push(r);
+  }
+
+  /** From here on the two sides differ: copy the JavaScript side off. */
+  private fork(): void {
+    if (this.js !== undefined) return;
+    this.js = this.ts;
+    this.refsJs = this.refsTs === undefined ? [] : [...this.refsTs];
+  }
+
+  /** The lazy construct of this text (see Lazy), or what `make` builds when there is no flat text. */
+  or(make: () => Doc): Doc {
+    return this.ok ? this.lazy(make) : make();
+  }
+
+  /** The lazy construct of this text (see Lazy). */
+  lazy(make: () => Doc): Lazy {
+    const refsTs = this.refsTs ?? NO_REFS;
+    return {
+      t: "lazy",
+      flatTs: this.ts,
+      flatJs: this.js ?? this.ts,
+      refsTs,
+      refsJs: this.refsJs ?? refsTs,
+      make,
+      made: undefined,
+    };
+  }
+}
+
+/**
+ * A construct printed as `parts` when flat: lazy (built by `make` only where it
+ * does not fit; see Lazy) when every part is text, else built at once. `make` must
+ * build what behaves as a group: its line breaks inside groups.
+ */
+export function lazily(parts: readonly Doc[], make: () => Doc): Doc {
+  const f = new FlatText();
+  return f.add(parts) ? f.lazy(make) : make();
+}
+
+function made(l: Lazy): Doc {
+  return (l.made ??= l.make());
+}
+
 export function join(sep: Doc, docs: readonly Doc[]): Doc[] {
   const out: Doc[] = [];
-  docs.forEach((d, i) => {
+  for (let i = 0; i < docs.length; i++) {
     if (i > 0) out.push(sep);
-    out.push(d);
-  });
+    out.push(docs[i] as Doc);
+  }
   return out;
 }
 
@@ -194,6 +349,12 @@ class Renderer {
     this.modes.push(mode);
   }
 
+  private useAll(refs: readonly Ref[]): void {
+    const use = this.opts.use;
+    if (use === undefined) return;
+    for (let i = 0; i < refs.length; i++) use((refs[i] as Ref).symbol, (refs[i] as Ref).type);
+  }
+
   private text(s: string): void {
     this.out.push(s);
     this.column += s.length;
@@ -226,6 +387,14 @@ class Renderer {
       case "ref":
         this.opts.use?.(d.symbol, d.type);
         return this.text(d.symbol.local ?? d.symbol.name);
+      case "lazy":
+        return this.lazy(d, ind, mode);
+      case "lines": {
+        if (mode === FLAT) this.remeasure = true;
+        const sep = `\n${ind}`;
+        this.text(d.lines.join(sep));
+        return this.newline(ind);
+      }
       case "indent": {
         const on = d.ifBreakOf === undefined || this.groupModes.get(d.ifBreakOf) === BREAK;
         this.push(d.doc, on ? ind + d.by : ind, mode);
@@ -247,30 +416,39 @@ class Renderer {
     }
   }
 
+  /** A lazy construct: its flat text where it fits (or in flat mode), else what it makes. */
+  private lazy(l: Lazy, ind: string, mode: Mode): void {
+    const flat = this.opts.types ? l.flatTs : l.flatJs;
+    if (mode === FLAT || this.fits("", FLAT, PRINT_WIDTH - this.column - flat.length)) {
+      this.useAll(this.opts.types ? l.refsTs : l.refsJs);
+      return this.text(flat);
+    }
+    this.push(made(l), ind, mode);
+  }
+
   private group(g: Group, ind: string, mode: Mode): void {
     const broken = this.isBroken(g);
     let doc = g.doc;
     let chosen: Mode;
     if (mode === FLAT && !this.remeasure) {
-      chosen = broken ? BREAK : FLAT;
+      chosen = broken || this.hasHardLine(g) ? BREAK : FLAT;
     } else {
       this.remeasure = false;
       const width = PRINT_WIDTH - this.column;
       if (g.states !== undefined) {
         [doc, chosen] = this.chooseState(g.states, width);
-      } else if (broken) {
-        chosen = BREAK;
       } else {
         const flat = this.flat(g);
-        const fitting = typeof flat !== "object" || flat === null ? this.fits(doc, FLAT, width) : this.fits("", FLAT, width - flat.text.length);
-        chosen = fitting ? FLAT : BREAK;
+        if (broken || flat === LONG) chosen = BREAK;
+        else if (flat === null) chosen = this.fits(doc, FLAT, width) ? FLAT : BREAK;
+        else chosen = this.fits("", FLAT, width - (flat as Flat).text.length) ? FLAT : BREAK;
       }
     }
     if (g.id !== undefined) this.groupModes.set(g.id, chosen);
     // Most groups print flat: their flat text is computed once and printed whole.
     const flat = chosen === FLAT && g.states === undefined ? this.flat(g) : null;
-    if (flat === null || flat === HARD) return this.push(doc, ind, chosen);
-    for (const r of flat.refs) this.opts.use?.(r.symbol, r.type);
+    if (typeof flat !== "object" || flat === null) return this.push(doc, ind, chosen);
+    this.useAll(flat.refs);
     this.text(flat.text);
   }
 
@@ -331,6 +509,15 @@ class Renderer {
         case "ref":
           left -= (d.symbol.local ?? d.symbol.name).length;
           break;
+        case "lines":
+          return left >= (d.lines[0]?.length ?? 0);
+        case "lazy":
+          if (mode === FLAT) left -= (this.opts.types ? d.flatTs : d.flatJs).length;
+          else {
+            docs.push(made(d));
+            modes.push(mode);
+          }
+          break;
         case "indent":
           docs.push(d.doc);
           modes.push(mode);
@@ -348,7 +535,8 @@ class Renderer {
         case "group": {
           const m = this.isBroken(d) ? BREAK : mode;
           const flat = m === FLAT && d.states === undefined ? this.flat(d) : null;
-          if (flat !== null && flat !== HARD) {
+          if (flat === LONG) return false;
+          if (typeof flat === "object" && flat !== null) {
             left -= flat.text.length;
             break;
           }
@@ -369,30 +557,64 @@ class Renderer {
   }
 
   /**
-   * A group's text printed flat, with the refs in it; HARD when it holds a hard
-   * line (so it breaks), null when its flat text is not known in advance. One walk
-   * of the group, cached on it, answers both.
+   * Does the group hold a hard line? `flat` answers for most groups; a group wider
+   * than a line (LONG) is walked whole, only when printed in flat mode (rare).
    */
-  private flat(g: Group): Flat | typeof HARD | null {
+  private hasHardLine(g: Group): boolean {
+    const f = this.flat(g);
+    if (f !== LONG) return f === HARD;
+    const hard = (d: Doc): boolean => {
+      if (typeof d === "string") return false;
+      if (Array.isArray(d)) return (d as readonly Doc[]).some(hard);
+      const n = d as Node;
+      switch (n.t) {
+        case "line":
+          return n.hard;
+        case "ts":
+          return this.opts.types && hard(n.doc);
+        case "indent":
+          return hard(n.doc);
+        case "ifBreak":
+          return hard(n.flat) || hard(n.broken);
+        case "lines":
+          return true;
+        case "ref":
+        case "lazy":
+          return false;
+        case "group":
+          return n.shouldBreak || (n.states === undefined && this.hasHardLine(n));
+      }
+    };
+    return g.shouldBreak || hard(g.doc);
+  }
+
+  /**
+   * A group's text printed flat, with the refs in it; HARD when it holds a hard
+   * line within its first PRINT_WIDTH characters (so it breaks), LONG when it is
+   * wider than any line (the walk stops there), null when its flat text depends
+   * on other groups. One walk, cached on the group.
+   */
+  private flat(g: Group): FlatResult {
     const cached = this.opts.types ? g.flatWithTypes : g.flatWithoutTypes;
     if (cached !== undefined) return cached;
     const refs: Ref[] = [];
-    const text = g.shouldBreak ? HARD : this.flatText(g.doc, refs);
+    const text = g.shouldBreak ? HARD : this.flatText(g.doc, refs, PRINT_WIDTH);
     const flat = typeof text === "string" ? { text, refs } : text;
     if (this.opts.types) g.flatWithTypes = flat;
     else g.flatWithoutTypes = flat;
     return flat;
   }
 
-  /** The text of `doc` printed flat, collecting its refs; HARD or null as for `flat`. */
-  private flatText(doc: Doc, refs: Ref[]): string | typeof HARD | null {
-    if (typeof doc === "string") return doc;
+  /** The text of `doc` printed flat, at most `budget` wide, collecting its refs; else as for `flat`. */
+  private flatText(doc: Doc, refs: Ref[], budget: number): string | typeof HARD | typeof LONG | null {
+    if (typeof doc === "string") return doc.length > budget ? LONG : doc;
     if (Array.isArray(doc)) {
       let out = "";
       let unknown = false;
-      for (const d of doc as readonly Doc[]) {
-        const t = this.flatText(d, refs);
-        if (t === HARD) return HARD;
+      const docs = doc as readonly Doc[];
+      for (let i = 0; i < docs.length; i++) {
+        const t = this.flatText(docs[i] as Doc, refs, budget - out.length);
+        if (t === HARD || t === LONG) return t;
         if (t === null) unknown = true;
         else out += t;
       }
@@ -401,29 +623,41 @@ class Renderer {
     const d = doc as Node;
     switch (d.t) {
       case "line":
-        return d.hard ? HARD : d.soft ? "" : " ";
+        return d.hard ? HARD : d.soft || budget >= 1 ? (d.soft ? "" : " ") : LONG;
       case "ts":
-        return this.opts.types ? this.flatText(d.doc, refs) : "";
+        return this.opts.types ? this.flatText(d.doc, refs, budget) : "";
       case "indent":
-        return this.flatText(d.doc, refs);
+        return this.flatText(d.doc, refs, budget);
       case "ifBreak": {
         // Another group decides it: not known in advance (but a hard line still breaks).
-        const f = this.flatText(d.flat, refs);
+        const f = this.flatText(d.flat, refs, budget);
         if (d.groupId === undefined || f === HARD) return f;
-        return this.flatText(d.broken, []) === HARD ? HARD : null;
+        return this.flatText(d.broken, [], PRINT_WIDTH) === HARD ? HARD : null;
       }
-      case "ref":
+      case "ref": {
+        const name = d.symbol.local ?? d.symbol.name;
+        if (name.length > budget) return LONG;
         refs.push(d);
-        return d.symbol.local ?? d.symbol.name;
+        return name;
+      }
+      case "lines":
+        return HARD;
+      case "lazy": {
+        const flat = this.opts.types ? d.flatTs : d.flatJs;
+        if (flat.length > budget) return LONG;
+        pushAll(refs, this.opts.types ? d.refsTs : d.refsJs);
+        return flat;
+      }
       case "group": {
         if (d.states !== undefined) {
           // A conditional group stops hard lines from breaking what is around it.
-          const f = this.flatText(d.doc, refs);
+          const f = this.flatText(d.doc, refs, budget);
           return f === HARD ? null : f;
         }
         const f = this.flat(d);
-        if (f === HARD || f === null) return f;
-        refs.push(...f.refs);
+        if (typeof f !== "object" || f === null) return f;
+        if (f.text.length > budget) return LONG;
+        pushAll(refs, f.refs);
         return f.text;
       }
     }

@@ -6,6 +6,7 @@
 
 import {
   type Doc,
+  FlatText,
   align,
   conditionalGroup,
   group,
@@ -128,27 +129,54 @@ function operand(op: string, e: Expr): Doc {
   return needsParens(op, e) ? ["(", chainDoc, ")"] : chainDoc;
 }
 
+/** Adds an expression's flat text to `f`: a chain's operands joined by its operators. */
+function addExpr(f: FlatText, e: Expr): FlatText {
+  if (!isBinary(e)) return f.doc(e);
+  addOperand(f, e.op, e.left).str(` ${e.op} `);
+  return addOperand(f, e.op, e.right);
+}
+
+function addOperand(f: FlatText, op: string, e: Expr): FlatText {
+  if (!isBinary(e) || !needsParens(op, e)) return addExpr(f, e);
+  return addExpr(f.str("("), e).str(")");
+}
+
+/** Adds items joined by `sep`, each an expression. */
+function addList(f: FlatText, items: readonly Expr[], sep: string): FlatText {
+  for (let i = 0; i < items.length && f.ok; i++) {
+    if (i > 0) f.str(sep);
+    addExpr(f, items[i] as Expr);
+  }
+  return f;
+}
+
 /**
  * An expression standing alone (an argument, an element, the right of `=`): a
  * binary chain is one group, its continuation lines indented.
  */
 export function expr(e: Expr): Doc {
   if (!isBinary(e)) return e;
-  const parts = binaryParts(e, false);
-  return group([parts[0] as Doc, indent(parts.slice(1))]);
+  return addExpr(new FlatText(), e).or(() => {
+    const parts = binaryParts(e, false);
+    return group([parts[0] as Doc, indent(parts.slice(1))]);
+  });
 }
 
 /** `!e`, parenthesized when `e` is a chain. */
 export function not(e: Expr): Doc {
   if (!isBinary(e)) return ["!", e];
-  return ["!(", group([indent([softline, ...binaryParts(e, false)]), softline]), ")"];
+  return addExpr(new FlatText().str("!("), e)
+    .str(")")
+    .or(() => ["!(", group([indent([softline, ...binaryParts(e, false)]), softline]), ")"]);
 }
 
 /** Arguments `(a, b)`, one per line with a trailing comma when they do not fit. */
 export function args(list: readonly Expr[]): Doc {
   if (list.length === 0) return "()";
-  const printed = list.map(expr);
-  return group(["(", indent([softline, join([",", line], printed)]), ifBreak(","), softline, ")"]);
+  return addList(new FlatText().str("("), list, ", ").str(")").or(() => {
+    const printed = list.map(expr);
+    return group(["(", indent([softline, join([",", line], printed)]), ifBreak(","), softline, ")"]);
+  });
 }
 
 /**
@@ -157,7 +185,10 @@ export function args(list: readonly Expr[]): Doc {
  */
 export function call(callee: Doc, list: readonly Expr[], opts: { hugLast?: boolean; typeArgs?: readonly Doc[] } = {}): Doc {
   const head: Doc = opts.typeArgs === undefined ? callee : [callee, typeOnly(["<", join(", ", opts.typeArgs), ">"])];
-  if (opts.hugLast !== true || list.length === 0) return [head, args(list)];
+  if (opts.hugLast !== true || list.length === 0) {
+    if (list.length === 0) return [head, "()"];
+    return addList(new FlatText().doc(head).str("("), list, ", ").str(")").or(() => [head, args(list)]);
+  }
   const printed = list.map(expr);
   const init = printed.slice(0, -1);
   const last = printed[printed.length - 1] as Doc;
@@ -181,9 +212,11 @@ export function cast(value: Doc, type: Doc): Doc {
  */
 export function array(items: readonly Doc[], opts: { shouldBreak?: boolean } = {}): Doc {
   if (items.length === 0) return "[]";
-  return group(["[", indent([softline, join([",", line], items)]), ifBreak(","), softline, "]"], {
-    shouldBreak: opts.shouldBreak ?? false,
-  });
+  const make = (): Doc =>
+    group(["[", indent([softline, join([",", line], items)]), ifBreak(","), softline, "]"], {
+      shouldBreak: opts.shouldBreak ?? false,
+    });
+  return opts.shouldBreak === true ? make() : addList(new FlatText().str("["), items, ", ").str("]").or(make);
 }
 
 /**
@@ -192,9 +225,11 @@ export function array(items: readonly Doc[], opts: { shouldBreak?: boolean } = {
  */
 export function object(props: readonly Doc[], opts: { expanded?: boolean } = {}): Doc {
   if (props.length === 0) return "{}";
-  return group(["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"], {
-    shouldBreak: opts.expanded ?? false,
-  });
+  const make = (): Doc =>
+    group(["{", indent([line, join([",", line], props)]), ifBreak(","), line, "}"], {
+      shouldBreak: opts.expanded ?? false,
+    });
+  return opts.expanded === true ? make() : addList(new FlatText().str("{ "), props, ", ").str(" }").or(make);
 }
 
 /** How the right side of `=` or `:` is laid out (prettier's assignment layouts). */
@@ -222,6 +257,10 @@ export function rightKind(right: Expr, shortKey: boolean): RightKind {
 
 /** `left op right` as an assignment-like construct (declaration, assignment, property). */
 export function assignment(left: Doc, op: string, right: Expr, kind: RightKind): Doc {
+  return addExpr(new FlatText().doc(left).str(`${op} `), right).or(() => assignmentLayout(left, op, right, kind));
+}
+
+function assignmentLayout(left: Doc, op: string, right: Expr, kind: RightKind): Doc {
   const r = expr(right);
   switch (kind) {
     case "break-after":
@@ -259,8 +298,10 @@ export function typeAlias(name: string, items: readonly Doc[], opts: { exported?
   const head = `${opts.exported === true ? "export " : ""}${opts.declare === true ? "declare " : ""}type ${name} =`;
   if (items.length === 0) return `${head} never;`;
   if (items.length === 1) return [head, " ", items[0] as Doc, ";"];
-  const union = group([ifBreak("| "), join([line, "| "], items.map((i) => align(2, i)))]);
-  return group([head, indent([line, union]), ";"]);
+  return addList(new FlatText().str(`${head} `), items, " | ").str(";").or(() => {
+    const union = group([ifBreak("| "), join([line, "| "], items.map((i) => align(2, i)))]);
+    return group([head, indent([line, union]), ";"]);
+  });
 }
 
 /** `(A & B)` of a union, or any type in parentheses. */
@@ -295,9 +336,11 @@ export function typeLiteral(members: readonly TypeMember[], opts: { expanded?: b
   if (members.length === 0) return "{}";
   const broken = opts.expanded === true || members.some((m) => m.doc !== undefined);
   const body = members.map((m) => [m.doc ?? "", typeMember(m)]);
-  return group(["{", indent([line, join([ifBreak(";", "; "), softline], body)]), ifBreak(";"), line, "}"], {
-    shouldBreak: broken,
-  });
+  const make = (): Doc =>
+    group(["{", indent([line, join([ifBreak(";", "; "), softline], body)]), ifBreak(";"), line, "}"], {
+      shouldBreak: broken,
+    });
+  return broken ? make() : addList(new FlatText().str("{ "), body, "; ").str(" }").or(make);
 }
 
 /**
@@ -306,7 +349,9 @@ export function typeLiteral(members: readonly TypeMember[], opts: { expanded?: b
  */
 export function typeArgs(list: readonly Doc[]): Doc {
   if (list.length === 1 && isSimpleType(list[0] as Doc)) return ["<", list[0] as Doc, ">"];
-  return group(["<", indent([softline, join([",", line], list)]), softline, ">"]);
+  return addList(new FlatText().str("<"), list, ", ")
+    .str(">")
+    .or(() => group(["<", indent([softline, join([",", line], list)]), softline, ">"]));
 }
 
 /** A type name or keyword, without arguments or brackets. */
@@ -342,9 +387,12 @@ export function block(statements: readonly Doc[]): Doc {
 
 /** `if (test) statement`, or `if (test) { … }` when `then` is a block. */
 export function ifStatement(test: Expr, then: Doc, opts: { block?: boolean; otherwise?: Doc } = {}): Doc {
-  const t = isBinary(test) ? binaryParts(test, true) : test;
-  const clause: Doc = opts.block === true ? [" ", then] : indent([line, then]);
-  const head = group(["if (", group([indent([softline, t]), softline]), ")", clause]);
+  const make = (): Doc => {
+    const t = isBinary(test) ? binaryParts(test, true) : test;
+    const clause: Doc = opts.block === true ? [" ", then] : indent([line, then]);
+    return group(["if (", group([indent([softline, t]), softline]), ")", clause]);
+  };
+  const head = opts.block === true ? make() : addExpr(new FlatText().str("if ("), test).str(") ").doc(then).or(make);
   if (opts.otherwise === undefined) return head;
   return [head, opts.block === true ? " else " : [hardline, "else "], opts.otherwise];
 }
@@ -353,7 +401,11 @@ export function ifStatement(test: Expr, then: Doc, opts: { block?: boolean; othe
 export function returnStatement(e?: Expr): Doc {
   if (e === undefined) return "return;";
   if (!isBinary(e)) return ["return ", e, ";"];
-  return ["return", group([ifBreak(" (", " "), indent([softline, group(binaryParts(e, false))]), softline, ifBreak(")")]), ";"];
+  return addExpr(new FlatText().str("return "), e).str(";").or(() => [
+    "return",
+    group([ifBreak(" (", " "), indent([softline, group(binaryParts(e, false))]), softline, ifBreak(")")]),
+    ";",
+  ]);
 }
 
 /** `for (const name of iterable) statement`. */
@@ -378,7 +430,8 @@ export function declaration(
   init: Expr | undefined,
   opts: { exported?: boolean; right?: RightKind } = {},
 ): Doc {
-  const left: Doc = [opts.exported === true ? "export " : "", kind, " ", name, type === undefined ? "" : typeOnly([": ", type])];
+  const text = `${opts.exported === true ? "export " : ""}${kind} ${name}`;
+  const left: Doc = type === undefined ? text : [text, typeOnly([": ", type])];
   if (init === undefined) return [left, ";"];
   return [assignment(left, " =", init, opts.right ?? rightKind(init, false)), ";"];
 }
@@ -418,7 +471,10 @@ export function signature(params: readonly Param[], returns: Doc | undefined): D
   if (params.length === 0) return ["()", ret];
   // No comma may follow a rest parameter.
   const trailing = (params[params.length - 1] as Param).name.startsWith("...") ? "" : ifBreak(",");
-  return group(["(", indent([softline, join([",", line], params.map(param))]), trailing, softline, ")", ret]);
+  const printed = params.map(param);
+  return addList(new FlatText().str("("), printed, ", ").str(")").doc(ret).or(() =>
+    group(["(", indent([softline, join([",", line], printed)]), trailing, softline, ")", ret]),
+  );
 }
 
 /** A function declaration; `body` undefined declares it only (for `.d.ts`). */
@@ -429,14 +485,8 @@ export function functionDeclaration(
   body: readonly Doc[] | undefined,
   opts: { exported?: boolean; async?: boolean; typeParams?: Doc } = {},
 ): Doc {
-  const head: Doc = [
-    opts.exported === true ? "export " : "",
-    body === undefined ? "declare " : "",
-    opts.async === true ? "async " : "",
-    "function ",
-    name,
-    opts.typeParams ?? "",
-  ];
+  const text = `${opts.exported === true ? "export " : ""}${body === undefined ? "declare " : ""}${opts.async === true ? "async " : ""}function ${name}`;
+  const head: Doc = opts.typeParams === undefined ? text : [text, opts.typeParams];
   const sig = signature(body === undefined ? params.map(declared) : params, returns);
   return body === undefined ? [head, sig, ";"] : [head, sig, " ", block(body)];
 }

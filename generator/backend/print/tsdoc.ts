@@ -7,7 +7,7 @@
 import type { ArgSection, DocSection, QAPIDoc } from "../../frontend/doc.js";
 import type { Definition, EnumMember, Feature, IfCond, ObjectTypeMember } from "../../frontend/model.js";
 import type { EmitContext } from "../context.js";
-import { type Doc, conditionalGroup, hardline } from "./doc.js";
+import { type Doc, conditionalGroup, hardline, lines } from "./doc.js";
 
 /**
  * QAPI doc text as TSDoc text: `@name` references become code spans (a TSDoc `@` at
@@ -110,12 +110,10 @@ export function memberDocLines(
  * kept as given (prettier does not reflow comments); `*\/` in text is defused. One
  * line prints as `/** text *\/` where it fits.
  */
-export function tsdoc(lines: readonly string[]): Doc {
-  const body = commentLines(lines);
+export function tsdoc(text: readonly string[]): Doc {
+  const body = commentLines(text);
   if (body.length === 0) return "";
-  const multi: Doc[] = ["/**"];
-  for (const l of body) multi.push(hardline, l === "" ? " *" : ` * ${l}`);
-  multi.push(hardline, " */", hardline);
+  const multi = lines(["/**", ...body.map((l) => (l === "" ? " *" : ` * ${l}`)), " */"]);
   if (body.length > 1) return multi;
   return conditionalGroup([[`/** ${body[0] as string} */`, hardline], multi]);
 }
