@@ -1,3 +1,2 @@
 import * as prettier from "prettier";
-const src = process.argv[2];
-console.log(await prettier.format(src, { parser: "typescript" }));
+console.log(await prettier.format(process.argv[2], { parser: "typescript" }));

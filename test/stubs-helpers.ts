@@ -74,7 +74,7 @@ export function typecheck(files: readonly OutputFile[], extra: Record<string, st
     writeFileSync(out, content);
     names.push(out);
   };
-  for (const f of files) if (f.path.endsWith(".ts")) write(f.path, f.content);
+  for (const f of files) if (/\.m?ts$/.test(f.path)) write(f.path, f.content);
   for (const [p, c] of Object.entries(extra)) write(p, c);
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,

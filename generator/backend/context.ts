@@ -503,7 +503,8 @@ class Context implements EmitContext {
         }
       }
       commands.push(...own);
-      if (types.length > 0 || own.length > 0) modules.push({ module, slug, types, commands: own });
+      // The built-in module always: types/builtin declares JsonValue, validators/builtin checks built-ins.
+      if (types.length > 0 || own.length > 0 || module.isBuiltin()) modules.push({ module, slug, types, commands: own });
     }
     return { modules, commands, events };
   }

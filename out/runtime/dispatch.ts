@@ -111,29 +111,36 @@ function parseRequest(
   return { command, oob };
 }
 
+/** An error's message, or a fallback when even that cannot be read (a throwing getter, a revoked Proxy). */
+function messageOf(e: unknown): string {
+  try {
+    return e instanceof Error
+      ? String(e.message)
+      : typeof e === "string"
+        ? e
+        : String(e);
+  } catch {
+    return "the command's handler failed with an unreadable error";
+  }
+}
+
 /** The error response for what a handler threw: its class and desc, else a GenericError. */
 function thrownResponse(e: unknown, req: Request): QmpResponse {
+  let cls: unknown;
+  let desc: unknown;
   try {
     const err = e as { class?: unknown; desc?: unknown };
-    if (
-      typeof e === "object" &&
-      e !== null &&
-      typeof err.class === "string" &&
-      typeof err.desc === "string"
-    ) {
-      return errorResponse(err.class, err.desc, req);
+    if (typeof e === "object" && e !== null) {
+      cls = err.class;
+      desc = err.desc;
     }
-    const desc =
-      e instanceof Error ? e.message : typeof e === "string" ? e : String(e);
-    return errorResponse("GenericError", String(desc), req);
-  } catch {
-    // An error whose members cannot even be read (a throwing getter, a revoked Proxy).
-    return errorResponse(
-      "GenericError",
-      "the command's handler failed with an unreadable error",
-      req,
-    );
+  } catch (inner) {
+    // Reading the error failed: answer with what that failure says.
+    return errorResponse("GenericError", messageOf(inner), req);
   }
+  if (typeof cls === "string" && typeof desc === "string")
+    return errorResponse(cls, desc, req);
+  return errorResponse("GenericError", messageOf(e), req);
 }
 
 /**

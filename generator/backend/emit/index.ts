@@ -39,11 +39,12 @@ function publicExports(ctx: EmitContext): Map<string, Export[]> {
     for (const e of f.exports) add(`runtime/${f.name}`, { name: e.name, as: ctx.names.fixed(e.name), type: e.type });
   }
   const n = ctx.names;
+  const types = ctx.outputs.has("types");
   for (const m of ctx.modules) {
-    if (m.module.isBuiltin()) add("types/builtin", { name: n.fixed("JsonValue"), type: true });
+    if (types && m.module.isBuiltin()) add("types/builtin", { name: n.fixed("JsonValue"), type: true });
     for (const t of m.types) {
-      add(`types/${m.slug}`, { name: n.type(t), type: true });
-      if (t instanceof EnumType) add(`types/${m.slug}`, { name: n.derived(t, "values"), type: false });
+      if (types) add(`types/${m.slug}`, { name: n.type(t), type: true });
+      if (types && t instanceof EnumType) add(`types/${m.slug}`, { name: n.derived(t, "values"), type: false });
       if (ctx.outputs.has("validators")) {
         add(`validators/${m.slug}`, { name: n.derived(t, "validator"), type: false });
         add(`validators/${m.slug}`, { name: n.derived(t, "guard"), type: false });

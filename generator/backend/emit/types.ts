@@ -176,4 +176,4 @@ export function typesFiles(ctx: EmitContext): GeneratedFile[] {
   return ctx.modules.filter((m) => m.types.length > 0 || m.module.isBuiltin()).map((m) => new TypesFile(ctx, m).emit());
 }
 
-export const emitTypes: Emitter = (ctx) => typesFiles(ctx).flatMap((f) => f.print(ctx.schemaPath));
+export const emitTypes: Emitter = (ctx) => (ctx.outputs.has("types") ? typesFiles(ctx).flatMap((f) => f.print(ctx.schemaPath)) : []);

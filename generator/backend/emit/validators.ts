@@ -537,4 +537,5 @@ export function validatorsFiles(ctx: EmitContext): GeneratedFile[] {
   return ctx.modules.filter((m) => m.types.length > 0 || m.module.isBuiltin()).map((m) => new ValidatorsFile(ctx, m).emit());
 }
 
-export const emitValidators: Emitter = (ctx) => validatorsFiles(ctx).flatMap((f) => f.print(ctx.schemaPath));
+export const emitValidators: Emitter = (ctx) =>
+  ctx.outputs.has("validators") ? validatorsFiles(ctx).flatMap((f) => f.print(ctx.schemaPath)) : [];

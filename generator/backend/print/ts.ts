@@ -106,13 +106,23 @@ function needsParens(parent: string, child: Binary): boolean {
   return c < p || mixedLogical || (c === p && !flattens(parent, child.op));
 }
 
-/** The parts of a flattened chain: [first, " op", line, second, ...] (prettier's printBinaryish). */
-function binaryParts(e: Binary, insideParens: boolean): Doc[] {
+/** prettier tells logical expressions (`&&`, `||`, `??`) from binary ones (the rest). */
+function kind(e: Expr | undefined): "logical" | "binary" | undefined {
+  return e === undefined || !isBinary(e) ? undefined : isLogical(e.op) ? "logical" : "binary";
+}
+
+/**
+ * The parts of a flattened chain: [first, " ", [op, line, second], ...] (prettier's
+ * printBinaryish). `parent` is the binary or logical expression the chain is an
+ * operand of, if any: a part is a group of its own only where the expression kind
+ * changes (`a === b` as an operand of `&&`).
+ */
+function binaryParts(e: Binary, insideParens: boolean, parent?: Binary): Doc[] {
   const parts: Doc[] =
-    isBinary(e.left) && flattens(e.op, e.left.op) ? binaryParts(e.left, insideParens) : [group(operand(e.op, e.left))];
+    isBinary(e.left) && flattens(e.op, e.left.op) ? binaryParts(e.left, insideParens, e) : [group(operand(e.op, e.left))];
   const right: Doc[] = [e.op, line, operand(e.op, e.right)];
-  // A group of its own where the chain changes kind (`a === b` inside `&&`).
-  const own = !(insideParens && isLogical(e.op)) && !isBinary(e.left) && !isBinary(e.right);
+  const k = kind(e);
+  const own = !(insideParens && isLogical(e.op)) && kind(parent) !== k && kind(e.left) !== k && kind(e.right) !== k;
   parts.push(" ", own ? group(right) : right);
   return parts;
 }
@@ -124,7 +134,7 @@ function isLogical(op: string): boolean {
 /** An operand of `op`: parenthesized and indented as a chain of its own when needed. */
 function operand(op: string, e: Expr): Doc {
   if (!isBinary(e)) return e;
-  const parts = binaryParts(e, false);
+  const parts = binaryParts(e, false, bin(op, "", ""));
   const chainDoc = group([parts[0] as Doc, indent(parts.slice(1))]);
   return needsParens(op, e) ? ["(", chainDoc, ")"] : chainDoc;
 }
@@ -261,7 +271,8 @@ export function assignment(left: Doc, op: string, right: Expr, kind: RightKind):
 }
 
 function assignmentLayout(left: Doc, op: string, right: Expr, kind: RightKind): Doc {
-  const r = expr(right);
+  // A chain on the right is indented by the layout itself, not again as a chain.
+  const r = isBinary(right) ? group(binaryParts(right, false)) : expr(right);
   switch (kind) {
     case "break-after":
       return group([group(left), op, group(indent([line, r]))]);
