@@ -6,12 +6,21 @@ import {
   type QmpEventInfo,
   type QmpTypedEvent,
 } from "./runtime/events.js";
+import type { JobStatusChangeEvent } from "./types/block-core.js";
+import { JobStatusChangeEventValidator } from "./validators/block-core.js";
 
 /**
  * The QMP events of this schema: wire name → the type of its `data`
  * (`Record<string, never>` for events without data, which QEMU sends without `data`).
  */
-export interface Events {}
+export interface Events {
+  /**
+   * A job moved to another status.
+   *
+   * @since 3.0
+   */
+  JOB_STATUS_CHANGE: JobStatusChangeEvent;
+}
 
 /** The wire name of an event, e.g. `'JOB_STATUS_CHANGE'`. */
 export type EventName = keyof Events;
@@ -22,7 +31,14 @@ export type EventName = keyof Events;
  */
 export const eventInfo: {
   readonly [K in EventName]: QmpEventInfo<K, Events[K]>;
-} = {};
+} = {
+  JOB_STATUS_CHANGE: {
+    name: "JOB_STATUS_CHANGE",
+    data: JobStatusChangeEventValidator,
+    boxed: false,
+    features: [],
+  },
+};
 
 /**
  * A QMP event message, typed by its name: narrowing on `event` narrows `data`.

@@ -90,6 +90,8 @@ export type {
   BlockDirtyBitmapOrStr,
   BlockDirtyBitmapMerge,
   BlockdevSnapshotInternal,
+  JobStatus,
+  JobStatusChangeEvent,
 } from "./types/block-core.js";
 
 export {
@@ -97,6 +99,7 @@ export {
   MirrorSyncModeValues,
   BitmapSyncModeValues,
   NewImageModeValues,
+  JobStatusValues,
 } from "./types/block-core.js";
 
 export type { JsonValue, QType } from "./types/builtin.js";
@@ -160,6 +163,10 @@ export {
   isBlockDirtyBitmapMerge,
   BlockdevSnapshotInternalValidator,
   isBlockdevSnapshotInternal,
+  JobStatusValidator,
+  isJobStatus,
+  JobStatusChangeEventValidator,
+  isJobStatusChangeEvent,
 } from "./validators/block-core.js";
 
 export { QTypeValidator, isQType } from "./validators/builtin.js";

@@ -25,6 +25,11 @@ export const schemaInfo: readonly SchemaInfo[] = [
     "ret-type": "q_empty",
   },
   {
+    name: "JOB_STATUS_CHANGE",
+    "meta-type": "event",
+    "arg-type": "q_obj_JOB_STATUS_CHANGE-arg",
+  },
+  {
     name: "q_obj_transaction-arg",
     "meta-type": "object",
     members: [
@@ -36,6 +41,14 @@ export const schemaInfo: readonly SchemaInfo[] = [
     name: "q_empty",
     "meta-type": "object",
     members: [],
+  },
+  {
+    name: "q_obj_JOB_STATUS_CHANGE-arg",
+    "meta-type": "object",
+    members: [
+      { name: "id", type: "str" },
+      { name: "status", type: "JobStatus" },
+    ],
   },
   {
     name: "[TransactionAction]",
@@ -73,6 +86,41 @@ export const schemaInfo: readonly SchemaInfo[] = [
     "meta-type": "object",
     members: [
       { name: "completion-mode", type: "ActionCompletionMode", default: null },
+    ],
+  },
+  {
+    name: "str",
+    "meta-type": "builtin",
+    "json-type": "string",
+  },
+  {
+    name: "JobStatus",
+    "meta-type": "enum",
+    members: [
+      { name: "undefined" },
+      { name: "created" },
+      { name: "running" },
+      { name: "paused" },
+      { name: "ready" },
+      { name: "standby" },
+      { name: "waiting" },
+      { name: "pending" },
+      { name: "aborting" },
+      { name: "concluded" },
+      { name: "null" },
+    ],
+    values: [
+      "undefined",
+      "created",
+      "running",
+      "paused",
+      "ready",
+      "standby",
+      "waiting",
+      "pending",
+      "aborting",
+      "concluded",
+      "null",
     ],
   },
   {
@@ -272,11 +320,6 @@ export const schemaInfo: readonly SchemaInfo[] = [
       { name: "format", type: "str", default: null },
       { name: "mode", type: "NewImageMode", default: null },
     ],
-  },
-  {
-    name: "str",
-    "meta-type": "builtin",
-    "json-type": "string",
   },
   {
     name: "int",

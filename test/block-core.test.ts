@@ -1,5 +1,6 @@
 // qapi/block-core.json is qapi-gen's own subset of QEMU's block-core
-// schema, holding exactly what qapi/transaction.json needs.  These tests
+// schema, holding exactly what qapi/transaction.json needs, and the event
+// through which the jobs its actions start report their progress.  These tests
 // check that every entity in it has the same model as QEMU 10.0's (as
 // printed by the dump), that it covers what transaction.json uses, and
 // that it holds nothing transaction.json does not reach.
@@ -31,6 +32,9 @@ const EXPECTED = [
   "BlockdevSnapshotSync",
   "DriveBackup",
 ];
+
+// The events of the jobs transaction actions start (drive-backup, blockdev-backup).
+const EVENTS = ["JOB_STATUS_CHANGE"];
 
 const DUMP_TIMEOUT = 120_000;
 
@@ -180,11 +184,11 @@ describe("qapi/block-core.json", () => {
   );
 
   it(
-    "defines nothing that transaction.json does not reach",
+    "defines nothing that transaction.json and its jobs' events do not reach",
     async () => {
       const all = entities((await dump("qapi/transaction.json")).stdout);
       const reached = new Set<string>();
-      const queue = inModule(all, "transaction.json").map((e) => e.name);
+      const queue = [...inModule(all, "transaction.json").map((e) => e.name), ...EVENTS];
       while (queue.length > 0) {
         const name = queue.pop()!;
         if (reached.has(name)) continue;

@@ -339,3 +339,63 @@ export interface BlockdevSnapshotInternal {
   /** name for the new snapshot */
   name: string;
 }
+
+/**
+ * Where a job stands in its life.  The backups that transaction
+ * actions start are jobs, and report their progress through
+ * `JOB_STATUS_CHANGE`.
+ *
+ * - `undefined`: no state yet; never reported
+ * - `created`: made, not started
+ * - `running`: at work
+ * - `paused`: at work, but held (by a user or by QEMU itself)
+ * - `ready`: at work, and able to complete when told to
+ * - `standby`: ready, but held
+ * - `waiting`: done with its work, waiting for the other jobs of its
+ *   transaction
+ * - `pending`: done, waiting to be finalized
+ * - `aborting`: failed or cancelled, cleaning up
+ * - `concluded`: finished, waiting to be dismissed
+ * - `null`: gone; the last status a job reports
+ *
+ * @since 2.12
+ */
+export type JobStatus =
+  | "undefined"
+  | "created"
+  | "running"
+  | "paused"
+  | "ready"
+  | "standby"
+  | "waiting"
+  | "pending"
+  | "aborting"
+  | "concluded"
+  | "null";
+
+/** The values of {@link JobStatus}, in schema order. */
+export const JobStatusValues: readonly JobStatus[] = [
+  "undefined",
+  "created",
+  "running",
+  "paused",
+  "ready",
+  "standby",
+  "waiting",
+  "pending",
+  "aborting",
+  "concluded",
+  "null",
+];
+
+/**
+ * Data of event `JOB_STATUS_CHANGE`.
+ *
+ * @since 3.0
+ */
+export interface JobStatusChangeEvent {
+  /** the job's identifier */
+  id: string;
+  /** its new status */
+  status: JobStatus;
+}

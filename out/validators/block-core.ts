@@ -17,22 +17,25 @@ import {
   type ValidationMode,
   type Validator,
 } from "../runtime/validate.js";
-import type {
-  BackupCommon,
-  BackupPerf,
-  BitmapSyncMode,
-  BlockDirtyBitmap,
-  BlockDirtyBitmapAdd,
-  BlockDirtyBitmapMerge,
-  BlockDirtyBitmapOrStr,
-  BlockdevBackup,
-  BlockdevOnError,
-  BlockdevSnapshot,
-  BlockdevSnapshotInternal,
-  BlockdevSnapshotSync,
-  DriveBackup,
-  MirrorSyncMode,
-  NewImageMode,
+import {
+  type BackupCommon,
+  type BackupPerf,
+  type BitmapSyncMode,
+  type BlockDirtyBitmap,
+  type BlockDirtyBitmapAdd,
+  type BlockDirtyBitmapMerge,
+  type BlockDirtyBitmapOrStr,
+  type BlockdevBackup,
+  type BlockdevOnError,
+  type BlockdevSnapshot,
+  type BlockdevSnapshotInternal,
+  type BlockdevSnapshotSync,
+  type DriveBackup,
+  type JobStatus,
+  type JobStatusChangeEvent,
+  JobStatusValues,
+  type MirrorSyncMode,
+  type NewImageMode,
 } from "../types/block-core.js";
 import {
   $p_bool,
@@ -1572,4 +1575,114 @@ export function isBlockdevSnapshotInternal(
   mode?: ValidationMode,
 ): value is BlockdevSnapshotInternal {
   return $g_BlockdevSnapshotInternal(value, mode === "compatible", 0);
+}
+
+const $s_JobStatus: ReadonlySet<string> = /* @__PURE__ */ new Set(
+  JobStatusValues,
+);
+
+export function $g_JobStatus(v: unknown, c: boolean): boolean {
+  return typeof v === "string" && (c || $s_JobStatus.has(v));
+}
+
+export function $p_JobStatus(
+  v: unknown,
+  c: boolean,
+  _d: number,
+  p: string,
+  out: Problem[],
+): void {
+  if (typeof v !== "string") $type(out, p, "string");
+  else if (!$g_JobStatus(v, c)) $enum(out, p, v);
+}
+
+/** Validates {@link JobStatus} values (see {@link Validator}). */
+export const JobStatusValidator: Validator<JobStatus> =
+  /* @__PURE__ */ $validator("JobStatus", $g_JobStatus, $p_JobStatus);
+
+/** Is `value` a {@link JobStatus}? The same as `JobStatusValidator.is`. */
+export function isJobStatus(
+  value: unknown,
+  mode?: ValidationMode,
+): value is JobStatus {
+  return $g_JobStatus(value, mode === "compatible");
+}
+
+export function $m_JobStatusChangeEvent(
+  o: $Obj,
+  c: boolean,
+  _d: number,
+): number {
+  let x: unknown = o["id"];
+  if (typeof x !== "string") return -1;
+  x = o["status"];
+  if (!$g_JobStatus(x, c)) return -1;
+  return 2;
+}
+
+const $k_JobStatusChangeEvent: ReadonlySet<string> = /* @__PURE__ */ new Set([
+  "id",
+  "status",
+]);
+
+export function $q_JobStatusChangeEvent(
+  o: $Obj,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+  ks: ReadonlySet<string>[],
+): void {
+  ks.push($k_JobStatusChangeEvent);
+  $member(out, o, p, "id", 0, $p_str, c, d + 1);
+  $member(out, o, p, "status", 0, $p_JobStatus, c, d + 1);
+}
+
+export function $g_JobStatusChangeEvent(
+  v: unknown,
+  c: boolean,
+  d: number,
+): boolean {
+  if (!$isObject(v) || d > $MAX_DEPTH) return false;
+  let x: unknown = v["id"];
+  const plain = !c && Object.getPrototypeOf(v) === Object.prototype;
+  if (typeof x !== "string") return false;
+  x = v["status"];
+  if (!$g_JobStatus(x, c)) return false;
+  const n = 2;
+  if (c) return true;
+  if (plain) {
+    let k = 0;
+    for (const _ in v) k++;
+    if (k === n) return true;
+  }
+  return $ownKeys(v) === n;
+}
+
+export function $p_JobStatusChangeEvent(
+  v: unknown,
+  c: boolean,
+  d: number,
+  p: string,
+  out: Problem[],
+): void {
+  $object(v, c, d, p, out, $q_JobStatusChangeEvent);
+}
+
+/** Validates {@link JobStatusChangeEvent} values (see {@link Validator}). */
+export const JobStatusChangeEventValidator: Validator<JobStatusChangeEvent> =
+  /* @__PURE__ */ $validator(
+    "JobStatusChangeEvent",
+    $g_JobStatusChangeEvent,
+    $p_JobStatusChangeEvent,
+  );
+
+/**
+ * Is `value` a {@link JobStatusChangeEvent}? The same as `JobStatusChangeEventValidator.is`.
+ */
+export function isJobStatusChangeEvent(
+  value: unknown,
+  mode?: ValidationMode,
+): value is JobStatusChangeEvent {
+  return $g_JobStatusChangeEvent(value, mode === "compatible", 0);
 }
