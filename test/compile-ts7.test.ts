@@ -1,15 +1,21 @@
 // The generated code compiles with zero errors on TypeScript 5.x and on the current
-// major (issue 3), checked the way a user's build would: `tsc -p DIR` run as a process on
-// a directory of generated output, under strict, exactOptionalPropertyTypes,
+// major (issues 3 and 9), checked the way a user's build would: `tsc -p DIR` run as a
+// process on a directory of generated output, under the settings of
+// test/consumer-tsconfig.json: strict, exactOptionalPropertyTypes,
 // noUncheckedIndexedAccess, verbatimModuleSyntax, isolatedModules, NodeNext, noEmit,
-// skipLibCheck false. TypeScript 7 (the native compiler, devDependency `typescript-7`)
-// checks every output: transaction.json and QEMU 10's and 7.2's full schemas, each in
-// number and bigint mode, plus QEMU 10 with --define; TypeScript 5 (`typescript`) checks
-// QEMU 10's full output in both modes (typelevel.test.ts covers the rest through the
-// compiler API).
+// skipLibCheck false, no ambient types, lib es2022 only (no DOM or Node globals), and
+// what consumers turn on: erasableSyntaxOnly (Node's type stripping),
+// isolatedDeclarations (with declaration), noUnusedLocals, noUnusedParameters,
+// noPropertyAccessFromIndexSignature. TypeScript 7 (the native compiler,
+// devDependency `typescript-7`) checks every output: transaction.json and QEMU 10's
+// and 7.2's full schemas, each in number and bigint mode, QEMU 10 with --define, the
+// committed out/, the `js` target's declarations and the other import extensions;
+// TypeScript 5 (`typescript`) checks QEMU 10's full output in both modes, out/, and the
+// `js` target's declarations (typelevel.test.ts covers QEMU 7.2 through the compiler
+// API, under the same settings).
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,9 +44,20 @@ function tscOf(pkg: string): string | undefined {
 const TSC7 = tscOf("typescript-7");
 const TSC5 = tscOf("typescript");
 
-// The settings issue 3 names, and no ambient @types (the output is self-contained);
-// shared by test/compile-ts7.test.ts and bench/tsc.mjs.
-const TSCONFIG = readFileSync(new URL("./strict-tsconfig.json", import.meta.url), "utf8");
+const CONSUMER_TSCONFIG = fileURLToPath(new URL("./consumer-tsconfig.json", import.meta.url));
+
+/** A tsconfig.json for DIR: the consumer settings, with `extra` options (for the other import extensions). */
+function writeTsconfig(dir: string, extra: Record<string, unknown> = {}): void {
+  const config = { extends: CONSUMER_TSCONFIG, compilerOptions: extra, include: ["**/*.ts", "**/*.mts"] };
+  writeFileSync(join(dir, "tsconfig.json"), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** What the import extensions other than js need: .ts specifiers under noEmit, none under bundler resolution. */
+const IMPORT_EXTENSION_SETTINGS: Record<string, Record<string, unknown>> = {
+  js: {},
+  ts: { allowImportingTsExtensions: true },
+  none: { module: "preserve", moduleResolution: "bundler" },
+};
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -59,8 +76,19 @@ async function generate(schema: string, flags: string[] = []): Promise<string> {
     cwd: ROOT,
   });
   expect(code, `qapi-gen ${[schema, ...flags].join(" ")} failed:\n${stderr}`).toBe(0);
-  writeFileSync(join(out, "tsconfig.json"), TSCONFIG);
+  const ext = flags.includes("--import-extension") ? (flags[flags.indexOf("--import-extension") + 1] as string) : "js";
+  writeTsconfig(out, IMPORT_EXTENSION_SETTINGS[ext]);
   if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
+  return out;
+}
+
+/** The committed out/, copied into a fresh directory set up for tsc. */
+function committedOut(): string {
+  const dir = mkdtempSync(join(tmpdir(), "qapi-gen-tsc-"));
+  dirs.push(dir);
+  const out = join(dir, "out");
+  cpSync(join(ROOT, "out"), out, { recursive: true });
+  writeTsconfig(out);
   return out;
 }
 
@@ -107,6 +135,23 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
     await expectCompiles(tsc7, await generate(join(ROOT, "qapi/transaction.json"), ["--int64", int64]));
   }, 120_000);
 
+  it("the committed out/", async () => {
+    await expectCompiles(tsc7, committedOut());
+  }, 120_000);
+
+  // the declarations of the js target, checked (skipLibCheck false); .d.mts with explicit module format
+  it.each([
+    [["--target", "js"]],
+    [["--target", "js", "--int64", "bigint"]],
+    [["--target", "js", "--module-format", "extension"]],
+    [["--module-format", "extension"]],
+    [["--import-extension", "ts"]],
+    [["--import-extension", "none"]],
+    [["--target", "js", "--import-extension", "none"]],
+  ])("qapi/transaction.json, %j", async (flags) => {
+    await expectCompiles(tsc7, await generate(join(ROOT, "qapi/transaction.json"), flags));
+  }, 120_000);
+
   describe.skipIf(!HAVE_SHARED)("QEMU's full schemas (needs ../shared)", () => {
     it.each([
       ["10.0", "number"],
@@ -115,6 +160,10 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
       ["7.2", "bigint"],
     ])("QEMU %s, --int64 %s", async (version, int64) => {
       await expectCompiles(tsc7, await generate(version === "10.0" ? QEMU10 : QEMU72, ["--int64", int64]));
+    }, 180_000);
+
+    it.each([["number"], ["bigint"]])("QEMU 10.0, --target js, --int64 %s: the declarations", async (int64) => {
+      await expectCompiles(tsc7, await generate(QEMU10, ["--target", "js", "--int64", int64]));
     }, 180_000);
 
     // with --define, disabled members, branches, enum values and whole entities are left
@@ -129,8 +178,28 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
   });
 });
 
-describe.skipIf(TSC5 === undefined || !HAVE_SHARED)("TypeScript 5: tsc -p on QEMU 10's full output (needs ../shared)", () => {
-  it.each([["number"], ["bigint"]])("QEMU 10.0, --int64 %s", async (int64) => {
-    await expectCompiles(TSC5 as string, await generate(QEMU10, ["--int64", int64]));
-  }, 300_000);
+describe.skipIf(TSC5 === undefined)("TypeScript 5: tsc -p on the generated output", () => {
+  const tsc5 = TSC5 as string;
+
+  it("the committed out/", async () => {
+    await expectCompiles(tsc5, committedOut());
+  }, 120_000);
+
+  it.each([[["--target", "js"]], [["--import-extension", "ts"]], [["--import-extension", "none"]]])(
+    "qapi/transaction.json, %j",
+    async (flags) => {
+      await expectCompiles(tsc5, await generate(join(ROOT, "qapi/transaction.json"), flags));
+    },
+    120_000,
+  );
+
+  describe.skipIf(!HAVE_SHARED)("QEMU 10's full output (needs ../shared)", () => {
+    it.each([["number"], ["bigint"]])("QEMU 10.0, --int64 %s", async (int64) => {
+      await expectCompiles(tsc5, await generate(QEMU10, ["--int64", int64]));
+    }, 300_000);
+
+    it("QEMU 10.0, --target js: the declarations", async () => {
+      await expectCompiles(tsc5, await generate(QEMU10, ["--target", "js"]));
+    }, 300_000);
+  });
 });
