@@ -15,82 +15,16 @@
 // API, under the same settings).
 
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../generator/cli/main.js";
+import { describe, expect, it } from "vitest";
+import { HAVE_SHARED, QEMU10, QEMU72, ROOT, committedOut, generateForTsc as generate, tscOf } from "./consumer-support.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
-const QEMU10 = `${SHARED}qemu/10.0/qapi/qapi-schema.json`;
-const QEMU72 = `${SHARED}qemu/7.2/qapi/qapi-schema.json`;
-const HAVE_SHARED = existsSync(QEMU10) && existsSync(QEMU72);
 if (!HAVE_SHARED) {
-  console.warn(`compile-ts7.test.ts: ${SHARED} has no QEMU schemas (../shared is absent): full-schema compiles skipped`);
+  console.warn("compile-ts7.test.ts: ../shared has no QEMU schemas: full-schema compiles skipped");
 }
 
-const require = createRequire(import.meta.url);
-/** The `tsc` entry of an installed TypeScript package, or undefined when not installed. */
-function tscOf(pkg: string): string | undefined {
-  try {
-    return join(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), "../bin/tsc");
-  } catch {
-    return undefined;
-  }
-}
 const TSC7 = tscOf("typescript-7");
 const TSC5 = tscOf("typescript");
-
-const CONSUMER_TSCONFIG = fileURLToPath(new URL("./consumer-tsconfig.json", import.meta.url));
-
-/** A tsconfig.json for DIR: the consumer settings, with `extra` options (for the other import extensions). */
-function writeTsconfig(dir: string, extra: Record<string, unknown> = {}): void {
-  const config = { extends: CONSUMER_TSCONFIG, compilerOptions: extra, include: ["**/*.ts", "**/*.mts"] };
-  writeFileSync(join(dir, "tsconfig.json"), `${JSON.stringify(config, null, 2)}\n`);
-}
-
-/** What the import extensions other than js need: .ts specifiers under noEmit, none under bundler resolution. */
-const IMPORT_EXTENSION_SETTINGS: Record<string, Record<string, unknown>> = {
-  js: {},
-  ts: { allowImportingTsExtensions: true },
-  none: { module: "preserve", moduleResolution: "bundler" },
-};
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** Generates SCHEMA with the CLI (in-process) into a fresh directory set up for tsc. */
-async function generate(schema: string, flags: string[] = []): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "qapi-gen-tsc-"));
-  dirs.push(dir);
-  const out = join(dir, "out");
-  let stderr = "";
-  const code = await main([schema, "-o", out, ...flags], {
-    stdout: () => {},
-    stderr: (t) => (stderr += t),
-    cwd: ROOT,
-  });
-  expect(code, `qapi-gen ${[schema, ...flags].join(" ")} failed:\n${stderr}`).toBe(0);
-  const ext = flags.includes("--import-extension") ? (flags[flags.indexOf("--import-extension") + 1] as string) : "js";
-  writeTsconfig(out, IMPORT_EXTENSION_SETTINGS[ext]);
-  if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
-  return out;
-}
-
-/** The committed out/, copied into a fresh directory set up for tsc. */
-function committedOut(): string {
-  const dir = mkdtempSync(join(tmpdir(), "qapi-gen-tsc-"));
-  dirs.push(dir);
-  const out = join(dir, "out");
-  cpSync(join(ROOT, "out"), out, { recursive: true });
-  writeTsconfig(out);
-  return out;
-}
 
 /** `node TSC -p DIR`: exit status and everything tsc printed (its diagnostics). */
 function tsc(bin: string, dir: string): Promise<{ code: number; diagnostics: string[] }> {
@@ -137,6 +71,20 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
 
   it("the committed out/", async () => {
     await expectCompiles(tsc7, committedOut());
+  }, 120_000);
+
+  // what the README says: target and lib ES2020 suffice; bigint mode's literals need that target
+  it.each([["number"], ["bigint"]])("qapi/transaction.json, --int64 %s, target and lib ES2020", async (int64) => {
+    const dir = await generate(join(ROOT, "qapi/transaction.json"), ["--int64", int64], { target: "es2020", lib: ["es2020"] });
+    await expectCompiles(tsc7, dir);
+  }, 120_000);
+
+  it("qapi/transaction.json, --int64 bigint, target ES2019: bigint literals are refused", async () => {
+    const dir = await generate(join(ROOT, "qapi/transaction.json"), ["--int64", "bigint"], { target: "es2019", lib: ["es2020"] });
+    const { code, diagnostics } = await tsc(tsc7, dir);
+    expect(code).not.toBe(0);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.filter((d) => !d.includes("error TS2737: BigInt literals are not available when targeting lower than ES2020"))).toEqual([]);
   }, 120_000);
 
   // the declarations of the js target, checked (skipLibCheck false); .d.mts with explicit module format

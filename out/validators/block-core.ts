@@ -192,11 +192,7 @@ export function isNewImageMode(
   return $g_NewImageMode(value, mode === "compatible");
 }
 
-export function $m_BlockdevSnapshotSync(
-  o: $Obj,
-  c: boolean,
-  _d: number,
-): number {
+export function $m_BlockdevSnapshotSync(o: $Obj, c: boolean): number {
   let n = 1;
   let x: unknown = o["device"];
   if (x !== undefined) {
@@ -292,6 +288,7 @@ export function $g_BlockdevSnapshotSync(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -326,7 +323,7 @@ export function isBlockdevSnapshotSync(
   return $g_BlockdevSnapshotSync(value, mode === "compatible", 0);
 }
 
-export function $m_BlockdevSnapshot(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BlockdevSnapshot(o: $Obj): number {
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
   x = o["overlay"];
@@ -367,6 +364,7 @@ export function $g_BlockdevSnapshot(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -401,7 +399,7 @@ export function isBlockdevSnapshot(
   return $g_BlockdevSnapshot(value, mode === "compatible", 0);
 }
 
-export function $m_BackupPerf(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BackupPerf(o: $Obj): number {
   let n = 0;
   let x: unknown = o["use-copy-range"];
   if (x !== undefined) {
@@ -475,6 +473,7 @@ export function $g_BackupPerf(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -685,6 +684,7 @@ export function $g_BackupCommon(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -927,6 +927,7 @@ export function $g_DriveBackup(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1143,6 +1144,7 @@ export function $g_BlockdevBackup(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1177,7 +1179,7 @@ export function isBlockdevBackup(
   return $g_BlockdevBackup(value, mode === "compatible", 0);
 }
 
-export function $m_BlockDirtyBitmap(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BlockDirtyBitmap(o: $Obj): number {
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
   x = o["name"];
@@ -1218,6 +1220,7 @@ export function $g_BlockDirtyBitmap(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1252,11 +1255,7 @@ export function isBlockDirtyBitmap(
   return $g_BlockDirtyBitmap(value, mode === "compatible", 0);
 }
 
-export function $m_BlockDirtyBitmapAdd(
-  o: $Obj,
-  _c: boolean,
-  _d: number,
-): number {
+export function $m_BlockDirtyBitmapAdd(o: $Obj): number {
   let n = 2;
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
@@ -1334,6 +1333,7 @@ export function $g_BlockDirtyBitmapAdd(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1385,9 +1385,9 @@ export function $p_BlockDirtyBitmapOrStr(
   p: string,
   out: Problem[],
 ): void {
-  if (typeof v === "string") return $p_str(v, c, d, p, out);
-  if ($isObject(v)) return $p_BlockDirtyBitmap(v, c, d, p, out);
-  $alternate(out, p, "BlockDirtyBitmapOrStr");
+  if (typeof v === "string") $p_str(v, c, d, p, out);
+  else if ($isObject(v)) $p_BlockDirtyBitmap(v, c, d, p, out);
+  else $alternate(out, p, "BlockDirtyBitmapOrStr");
 }
 
 /** Validates {@link BlockDirtyBitmapOrStr} values (see {@link Validator}). */
@@ -1461,6 +1461,7 @@ export function $g_BlockDirtyBitmapMerge(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1495,11 +1496,7 @@ export function isBlockDirtyBitmapMerge(
   return $g_BlockDirtyBitmapMerge(value, mode === "compatible", 0);
 }
 
-export function $m_BlockdevSnapshotInternal(
-  o: $Obj,
-  _c: boolean,
-  _d: number,
-): number {
+export function $m_BlockdevSnapshotInternal(o: $Obj): number {
   let x: unknown = o["device"];
   if (typeof x !== "string") return -1;
   x = o["name"];
@@ -1538,6 +1535,7 @@ export function $g_BlockdevSnapshotInternal(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
