@@ -57,7 +57,7 @@ export class QmpClient {
    */
   execute<K extends CommandName>(
     command: K,
-    ...rest: {} extends Commands[K]["args"]
+    ...rest: Record<string, never> extends Commands[K]["args"]
       ? [args?: Commands[K]["args"], options?: QmpOobCallOptions]
       : [args: Commands[K]["args"], options?: QmpOobCallOptions]
   ): Promise<Commands[K]["returns"]> {

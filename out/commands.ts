@@ -7,8 +7,8 @@ import type { TransactionArguments } from "./types/transaction.js";
 
 /**
  * The QMP commands of this schema: wire name → the type of its `arguments`
- * (`args`) and of its `return` (`returns`; `void` when it returns nothing, QEMU
- * then answers `{}`). `Commands['transaction']['args']` is what
+ * (`args`) and of its `return` (`returns`; `undefined` when it returns nothing,
+ * QEMU then answers `{}`). `Commands['transaction']['args']` is what
  * `{ execute: 'transaction', arguments }` carries.
  */
 export interface Commands {
@@ -47,7 +47,7 @@ export interface Commands {
    *
    * @since 1.1
    */
-  transaction: { args: TransactionArguments; returns: void };
+  transaction: { args: TransactionArguments; returns: undefined };
 }
 
 /** The wire name of a command, e.g. `'blockdev-snapshot-sync'`. */

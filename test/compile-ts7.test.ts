@@ -1,68 +1,30 @@
 // The generated code compiles with zero errors on TypeScript 5.x and on the current
-// major (issue 3), checked the way a user's build would: `tsc -p DIR` run as a process on
-// a directory of generated output, under strict, exactOptionalPropertyTypes,
+// major (issues 3 and 9), checked the way a user's build would: `tsc -p DIR` run as a
+// process on a directory of generated output, under the settings of
+// test/consumer-tsconfig.json: strict, exactOptionalPropertyTypes,
 // noUncheckedIndexedAccess, verbatimModuleSyntax, isolatedModules, NodeNext, noEmit,
-// skipLibCheck false. TypeScript 7 (the native compiler, devDependency `typescript-7`)
-// checks every output: transaction.json and QEMU 10's and 7.2's full schemas, each in
-// number and bigint mode, plus QEMU 10 with --define; TypeScript 5 (`typescript`) checks
-// QEMU 10's full output in both modes (typelevel.test.ts covers the rest through the
-// compiler API).
+// skipLibCheck false, no ambient types, lib es2022 only (no DOM or Node globals), and
+// what consumers turn on: erasableSyntaxOnly (Node's type stripping),
+// isolatedDeclarations (with declaration), noUnusedLocals, noUnusedParameters,
+// noPropertyAccessFromIndexSignature. TypeScript 7 (the native compiler,
+// devDependency `typescript-7`) checks every output: transaction.json and QEMU 10's
+// and 7.2's full schemas, each in number and bigint mode, QEMU 10 with --define, the
+// committed out/, the `js` target's declarations and the other import extensions;
+// TypeScript 5 (`typescript`) checks QEMU 10's full output in both modes, out/, and the
+// `js` target's declarations (typelevel.test.ts covers QEMU 7.2 through the compiler
+// API, under the same settings).
 
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../generator/cli/main.js";
+import { describe, expect, it } from "vitest";
+import { HAVE_SHARED, QEMU10, QEMU72, ROOT, committedOut, generateForTsc as generate, tscOf } from "./consumer-support.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const SHARED = fileURLToPath(new URL("../../shared/", import.meta.url));
-const QEMU10 = `${SHARED}qemu/10.0/qapi/qapi-schema.json`;
-const QEMU72 = `${SHARED}qemu/7.2/qapi/qapi-schema.json`;
-const HAVE_SHARED = existsSync(QEMU10) && existsSync(QEMU72);
 if (!HAVE_SHARED) {
-  console.warn(`compile-ts7.test.ts: ${SHARED} has no QEMU schemas (../shared is absent): full-schema compiles skipped`);
+  console.warn("compile-ts7.test.ts: ../shared has no QEMU schemas: full-schema compiles skipped");
 }
 
-const require = createRequire(import.meta.url);
-/** The `tsc` entry of an installed TypeScript package, or undefined when not installed. */
-function tscOf(pkg: string): string | undefined {
-  try {
-    return join(require.resolve(`${pkg}/package.json`, { paths: [ROOT] }), "../bin/tsc");
-  } catch {
-    return undefined;
-  }
-}
 const TSC7 = tscOf("typescript-7");
 const TSC5 = tscOf("typescript");
-
-// The settings issue 3 names, and no ambient @types (the output is self-contained);
-// shared by test/compile-ts7.test.ts and bench/tsc.mjs.
-const TSCONFIG = readFileSync(new URL("./strict-tsconfig.json", import.meta.url), "utf8");
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** Generates SCHEMA with the CLI (in-process) into a fresh directory set up for tsc. */
-async function generate(schema: string, flags: string[] = []): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "qapi-gen-tsc-"));
-  dirs.push(dir);
-  const out = join(dir, "out");
-  let stderr = "";
-  const code = await main([schema, "-o", out, ...flags], {
-    stdout: () => {},
-    stderr: (t) => (stderr += t),
-    cwd: ROOT,
-  });
-  expect(code, `qapi-gen ${[schema, ...flags].join(" ")} failed:\n${stderr}`).toBe(0);
-  writeFileSync(join(out, "tsconfig.json"), TSCONFIG);
-  if (!existsSync(join(out, "package.json"))) writeFileSync(join(out, "package.json"), '{ "type": "module" }\n');
-  return out;
-}
 
 /** `node TSC -p DIR`: exit status and everything tsc printed (its diagnostics). */
 function tsc(bin: string, dir: string): Promise<{ code: number; diagnostics: string[] }> {
@@ -107,6 +69,37 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
     await expectCompiles(tsc7, await generate(join(ROOT, "qapi/transaction.json"), ["--int64", int64]));
   }, 120_000);
 
+  it("the committed out/", async () => {
+    await expectCompiles(tsc7, committedOut());
+  }, 120_000);
+
+  // what the README says: target and lib ES2020 suffice; bigint mode's literals need that target
+  it.each([["number"], ["bigint"]])("qapi/transaction.json, --int64 %s, target and lib ES2020", async (int64) => {
+    const dir = await generate(join(ROOT, "qapi/transaction.json"), ["--int64", int64], { target: "es2020", lib: ["es2020"] });
+    await expectCompiles(tsc7, dir);
+  }, 120_000);
+
+  it("qapi/transaction.json, --int64 bigint, target ES2019: bigint literals are refused", async () => {
+    const dir = await generate(join(ROOT, "qapi/transaction.json"), ["--int64", "bigint"], { target: "es2019", lib: ["es2020"] });
+    const { code, diagnostics } = await tsc(tsc7, dir);
+    expect(code).not.toBe(0);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    expect(diagnostics.filter((d) => !d.includes("error TS2737: BigInt literals are not available when targeting lower than ES2020"))).toEqual([]);
+  }, 120_000);
+
+  // the declarations of the js target, checked (skipLibCheck false); .d.mts with explicit module format
+  it.each([
+    [["--target", "js"]],
+    [["--target", "js", "--int64", "bigint"]],
+    [["--target", "js", "--module-format", "extension"]],
+    [["--module-format", "extension"]],
+    [["--import-extension", "ts"]],
+    [["--import-extension", "none"]],
+    [["--target", "js", "--import-extension", "none"]],
+  ])("qapi/transaction.json, %j", async (flags) => {
+    await expectCompiles(tsc7, await generate(join(ROOT, "qapi/transaction.json"), flags));
+  }, 120_000);
+
   describe.skipIf(!HAVE_SHARED)("QEMU's full schemas (needs ../shared)", () => {
     it.each([
       ["10.0", "number"],
@@ -115,6 +108,10 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
       ["7.2", "bigint"],
     ])("QEMU %s, --int64 %s", async (version, int64) => {
       await expectCompiles(tsc7, await generate(version === "10.0" ? QEMU10 : QEMU72, ["--int64", int64]));
+    }, 180_000);
+
+    it.each([["number"], ["bigint"]])("QEMU 10.0, --target js, --int64 %s: the declarations", async (int64) => {
+      await expectCompiles(tsc7, await generate(QEMU10, ["--target", "js", "--int64", int64]));
     }, 180_000);
 
     // with --define, disabled members, branches, enum values and whole entities are left
@@ -129,8 +126,28 @@ describe.skipIf(TSC7 === undefined)("TypeScript 7: tsc -p on the generated outpu
   });
 });
 
-describe.skipIf(TSC5 === undefined || !HAVE_SHARED)("TypeScript 5: tsc -p on QEMU 10's full output (needs ../shared)", () => {
-  it.each([["number"], ["bigint"]])("QEMU 10.0, --int64 %s", async (int64) => {
-    await expectCompiles(TSC5 as string, await generate(QEMU10, ["--int64", int64]));
-  }, 300_000);
+describe.skipIf(TSC5 === undefined)("TypeScript 5: tsc -p on the generated output", () => {
+  const tsc5 = TSC5 as string;
+
+  it("the committed out/", async () => {
+    await expectCompiles(tsc5, committedOut());
+  }, 120_000);
+
+  it.each([[["--target", "js"]], [["--import-extension", "ts"]], [["--import-extension", "none"]]])(
+    "qapi/transaction.json, %j",
+    async (flags) => {
+      await expectCompiles(tsc5, await generate(join(ROOT, "qapi/transaction.json"), flags));
+    },
+    120_000,
+  );
+
+  describe.skipIf(!HAVE_SHARED)("QEMU 10's full output (needs ../shared)", () => {
+    it.each([["number"], ["bigint"]])("QEMU 10.0, --int64 %s", async (int64) => {
+      await expectCompiles(tsc5, await generate(QEMU10, ["--int64", int64]));
+    }, 300_000);
+
+    it("QEMU 10.0, --target js: the declarations", async () => {
+      await expectCompiles(tsc5, await generate(QEMU10, ["--target", "js"]));
+    }, 300_000);
+  });
 });

@@ -322,18 +322,22 @@ describe("output", () => {
     expect(files.map((f) => f.path)).toEqual([...files.map((f) => f.path)].sort());
   });
 
-  it("types an empty struct as admitting no member, unless it is a base", () => {
+  // an empty interface admits any value (and lint says so): an empty struct admits no
+  // member, a base included, and what extends it does not extend it
+  it("types an empty struct as admitting no member, and a struct adding no member as its base", () => {
     const files = generateOf(`
 { 'struct': 'Empty', 'data': {} }
 { 'struct': 'EmptyBase', 'data': {} }
 { 'struct': 'Derived', 'base': 'EmptyBase', 'data': { 'a': 'int' } }
+{ 'struct': 'Same', 'base': 'Derived', 'data': {} }
 { 'enum': 'Kind', 'data': [ 'e', 'd' ] }
 { 'union': 'Un', 'base': { 'k': 'Kind' }, 'discriminator': 'k', 'data': { 'e': 'Empty', 'd': 'Derived' } }
 `);
     const types = files.find((f) => f.path === "types/s.ts")?.content ?? "";
     expect(types).toContain("export type Empty = { [key: string]: never };");
-    expect(types).toContain("export interface EmptyBase {}");
-    expect(types).toContain("export interface Derived extends EmptyBase {");
+    expect(types).toContain("export type EmptyBase = { [key: string]: never };");
+    expect(types).toContain("export interface Derived {");
+    expect(types).toContain("export type Same = Derived;");
     expect(types).toContain('export type Un = (UnBase & { k: "e" }) | (UnBase & { k: "d" } & Derived);');
   });
 

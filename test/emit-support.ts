@@ -50,22 +50,24 @@ export function fileMap(files: OutputFile[]): Map<string, string> {
   return new Map(files.map((f) => [f.path, f.content]));
 }
 
-export const STRICT_OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ["lib.es2022.d.ts"],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  verbatimModuleSyntax: true,
-  isolatedModules: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noPropertyAccessFromIndexSignature: true,
-  noEmit: true,
-  types: [],
-};
+/**
+ * The settings generated code compiles under (test/consumer-tsconfig.json: the strict
+ * set plus erasableSyntaxOnly, isolatedDeclarations, noUnused*, lib es2022 only), as
+ * compiler options; `tsc -p` runs in compile-ts7.test.ts use the same file.
+ */
+export const CONSUMER_TSCONFIG = fileURLToPath(new URL("./consumer-tsconfig.json", import.meta.url));
+export const STRICT_OPTIONS: ts.CompilerOptions = consumerOptions();
+
+function consumerOptions(): ts.CompilerOptions {
+  const parsed = ts.getParsedCommandLineOfConfigFile(CONSUMER_TSCONFIG, { noEmit: true }, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    },
+  });
+  if (parsed === undefined || parsed.errors.length > 0) throw new Error(`${CONSUMER_TSCONFIG}: cannot be read`);
+  return parsed.options;
+}
 
 /** Type-checks generated files (plus `extra` test files) in memory; returns the diagnostics as text. */
 export function typecheck(files: OutputFile[], extra: Record<string, string> = {}): string[] {

@@ -1,9 +1,11 @@
 // The event iterator: order, its bound and overflow signal, O(1) per event, and the
-// same through a connection while commands flow.
+// same through a connection while commands flow. The generated client's wait for an
+// event (qmp/core/events.ts): match, abort, timeout, each leaving no listener.
 
 import { describe, expect, it } from "vitest";
 import { QmpEventOverflowError } from "../qmp/errors.js";
 import { DEFAULT_MAX_BUFFERED_EVENTS, EventQueue } from "../qmp/events.js";
+import { $waitFor, type QmpRawEvent, type QmpTypedEvent } from "../qmp/core/events.js";
 import { peerPerTest } from "./qmp-peer.js";
 
 describe("EventQueue", () => {
@@ -134,5 +136,55 @@ describe("event iterators on a connection", () => {
     expect(await Promise.all(commands)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     await expect.poll(() => events, { timeout: 20_000 }).toBe(200_000);
     await conn.close();
+  });
+});
+
+describe("$waitFor: the generated client's waitForEvent", () => {
+  function source() {
+    const listeners = new Set<(e: QmpRawEvent) => void>();
+    return {
+      onEvents(listener: (e: QmpRawEvent) => void): () => void {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      emit(event: string, data: unknown): void {
+        for (const l of [...listeners]) l({ event, data, timestamp: { seconds: 1, microseconds: 0 } });
+      },
+      get listening(): number {
+        return listeners.size;
+      },
+    };
+  }
+  const parse = (m: unknown): QmpTypedEvent => m as QmpTypedEvent;
+
+  it("resolves with the first event of the name that matches, and stops listening", async () => {
+    const s = source();
+    const wait = $waitFor(s, parse, "GO", { match: (d) => (d as { n: number }).n === 2 });
+    s.emit("OTHER", { n: 2 });
+    s.emit("GO", { n: 1 });
+    s.emit("GO", { n: 2 });
+    expect((await wait).data).toEqual({ n: 2 });
+    expect(s.listening).toBe(0);
+  });
+
+  it("rejects on abort with an AbortError whose cause is the signal's reason, before or after waiting", async () => {
+    for (const early of [false, true]) {
+      const s = source();
+      const ac = new AbortController();
+      const reason = { why: "enough" };
+      if (early) ac.abort(reason);
+      const wait = $waitFor(s, parse, "GO", { signal: ac.signal });
+      if (!early) ac.abort(reason);
+      const error = (await wait.catch((e: unknown) => e)) as Error;
+      expect([error.name, error.message, error.cause]).toEqual(["AbortError", "waiting for GO: aborted", reason]);
+      expect(s.listening).toBe(0);
+    }
+  });
+
+  it("rejects when no event came within the timeout", async () => {
+    const s = source();
+    const error = (await $waitFor(s, parse, "GO", { timeout: 5 }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe("no GO event within 5 ms");
+    expect(s.listening).toBe(0);
   });
 });

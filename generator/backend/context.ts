@@ -113,8 +113,6 @@ export interface EmitContext {
   /** The modules with files of their own, in module order. */
   readonly modules: readonly ModuleFiles[];
   slug(m: Module | undefined): string;
-  /** Object types some other type extends. */
-  readonly bases: ReadonlySet<ObjectType>;
   /** Implicit types documented by their owner (command arguments, event data, union bases). */
   readonly owners: ReadonlyMap<Definition, { readonly doc: QAPIDoc | undefined; readonly owner: Definition }>;
   /** With --int64 bigint, the object and alternate types whose values contain a 64-bit integer. */
@@ -437,7 +435,6 @@ class Context implements EmitContext {
   readonly names: NameTable;
   readonly outputs: ReadonlySet<OutputKind>;
   readonly modules: readonly ModuleFiles[];
-  readonly bases: ReadonlySet<ObjectType>;
   readonly owners: ReadonlyMap<Definition, { readonly doc: QAPIDoc | undefined; readonly owner: Definition }>;
   readonly wide: ReadonlySet<Type>;
   readonly commands: readonly CommandEntry[];
@@ -456,7 +453,6 @@ class Context implements EmitContext {
     this.names = new NameTable(schema);
     this.slugs = moduleSlugs(schema);
     this.outputs = closeOutputs(options.emit);
-    this.bases = new Set(schema.entities.flatMap((e) => (e instanceof ObjectType && e.base !== undefined ? [e.base] : [])));
     this.owners = ownerDocs(schema);
     this.wide = wideTypes(schema, options, (c) => this.enabled(c));
     const { modules, commands, events } = this.collect();

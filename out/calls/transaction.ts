@@ -13,7 +13,7 @@ import { TransactionArgumentsValidator } from "../validators/transaction.js";
 export const $c_transaction: QmpCommandInfo<
   "transaction",
   TransactionArguments,
-  void
+  undefined
 > = {
   name: "transaction",
   args: TransactionArgumentsValidator,

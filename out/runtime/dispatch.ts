@@ -44,7 +44,9 @@ export interface $DispatchEntry {
 
 type Request = Record<string, unknown>;
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
+const hasOwn = (o: object, key: PropertyKey): boolean =>
+  Object.prototype.hasOwnProperty.call(o, key);
 
 function errorResponse(
   errorClass: string,
@@ -52,7 +54,7 @@ function errorResponse(
   request: Request | undefined,
 ): QmpResponse {
   const response: QmpResponse = { error: { class: errorClass, desc } };
-  if (request !== undefined && hasOwn.call(request, "id"))
+  if (request !== undefined && hasOwn(request, "id"))
     response.id = request["id"];
   return response;
 }
@@ -114,11 +116,9 @@ function parseRequest(
 /** An error's message, or a fallback when even that cannot be read (a throwing getter, a revoked Proxy). */
 function messageOf(e: unknown): string {
   try {
-    return e instanceof Error
-      ? String(e.message)
-      : typeof e === "string"
-        ? e
-        : String(e);
+    // a getter or a subclass may make an Error's message anything
+    const message: unknown = e instanceof Error ? e.message : e;
+    return typeof message === "string" ? message : String(message);
   } catch {
     return "the command's handler failed with an unreadable error";
   }
@@ -192,9 +192,7 @@ export class QmpDispatcherCore<Handlers extends object> {
     const parsed = parseRequest(req, this.options.oob !== false);
     if (!("command" in parsed)) return parsed;
     const { command, oob } = parsed;
-    const entry = hasOwn.call(this.table, command)
-      ? this.table[command]
-      : undefined;
+    const entry = hasOwn(this.table, command) ? this.table[command] : undefined;
     const handler =
       entry === undefined
         ? undefined
@@ -213,9 +211,7 @@ export class QmpDispatcherCore<Handlers extends object> {
         `The command ${command} does not support OOB`,
         req,
       );
-    const raw = hasOwn.call(req, "arguments")
-      ? (req["arguments"] as Request)
-      : {};
+    const raw = hasOwn(req, "arguments") ? (req["arguments"] as Request) : {};
     const args =
       info.args === undefined ? raw : (info.args.fromJson(raw) as Request);
     const problems = $argumentProblems(info, args);
@@ -223,7 +219,7 @@ export class QmpDispatcherCore<Handlers extends object> {
       return errorResponse("GenericError", first(problems), req);
     const context: QmpHandlerContext = {
       command,
-      id: hasOwn.call(req, "id") ? req["id"] : undefined,
+      id: hasOwn(req, "id") ? req["id"] : undefined,
       oob,
     };
     let result: unknown;
@@ -261,7 +257,7 @@ export class QmpDispatcherCore<Handlers extends object> {
       }
     }
     const response: QmpResponse = { return: result };
-    if (hasOwn.call(req, "id")) response.id = req["id"];
+    if (hasOwn(req, "id")) response.id = req["id"];
     return response;
   }
 }

@@ -195,11 +195,7 @@ export function isNewImageMode(
   return $g_NewImageMode(value, mode === "compatible");
 }
 
-export function $m_BlockdevSnapshotSync(
-  o: $Obj,
-  c: boolean,
-  _d: number,
-): number {
+export function $m_BlockdevSnapshotSync(o: $Obj, c: boolean): number {
   let n = 1;
   let x: unknown = o["device"];
   if (x !== undefined) {
@@ -295,6 +291,7 @@ export function $g_BlockdevSnapshotSync(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -329,7 +326,7 @@ export function isBlockdevSnapshotSync(
   return $g_BlockdevSnapshotSync(value, mode === "compatible", 0);
 }
 
-export function $m_BlockdevSnapshot(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BlockdevSnapshot(o: $Obj): number {
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
   x = o["overlay"];
@@ -370,6 +367,7 @@ export function $g_BlockdevSnapshot(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -404,7 +402,7 @@ export function isBlockdevSnapshot(
   return $g_BlockdevSnapshot(value, mode === "compatible", 0);
 }
 
-export function $m_BackupPerf(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BackupPerf(o: $Obj): number {
   let n = 0;
   let x: unknown = o["use-copy-range"];
   if (x !== undefined) {
@@ -478,6 +476,7 @@ export function $g_BackupPerf(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -688,6 +687,7 @@ export function $g_BackupCommon(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -930,6 +930,7 @@ export function $g_DriveBackup(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1146,6 +1147,7 @@ export function $g_BlockdevBackup(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1180,7 +1182,7 @@ export function isBlockdevBackup(
   return $g_BlockdevBackup(value, mode === "compatible", 0);
 }
 
-export function $m_BlockDirtyBitmap(o: $Obj, _c: boolean, _d: number): number {
+export function $m_BlockDirtyBitmap(o: $Obj): number {
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
   x = o["name"];
@@ -1221,6 +1223,7 @@ export function $g_BlockDirtyBitmap(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1255,11 +1258,7 @@ export function isBlockDirtyBitmap(
   return $g_BlockDirtyBitmap(value, mode === "compatible", 0);
 }
 
-export function $m_BlockDirtyBitmapAdd(
-  o: $Obj,
-  _c: boolean,
-  _d: number,
-): number {
+export function $m_BlockDirtyBitmapAdd(o: $Obj): number {
   let n = 2;
   let x: unknown = o["node"];
   if (typeof x !== "string") return -1;
@@ -1337,6 +1336,7 @@ export function $g_BlockDirtyBitmapAdd(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1388,9 +1388,9 @@ export function $p_BlockDirtyBitmapOrStr(
   p: string,
   out: Problem[],
 ): void {
-  if (typeof v === "string") return $p_str(v, c, d, p, out);
-  if ($isObject(v)) return $p_BlockDirtyBitmap(v, c, d, p, out);
-  $alternate(out, p, "BlockDirtyBitmapOrStr");
+  if (typeof v === "string") $p_str(v, c, d, p, out);
+  else if ($isObject(v)) $p_BlockDirtyBitmap(v, c, d, p, out);
+  else $alternate(out, p, "BlockDirtyBitmapOrStr");
 }
 
 /** Validates {@link BlockDirtyBitmapOrStr} values (see {@link Validator}). */
@@ -1464,6 +1464,7 @@ export function $g_BlockDirtyBitmapMerge(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1498,11 +1499,7 @@ export function isBlockDirtyBitmapMerge(
   return $g_BlockDirtyBitmapMerge(value, mode === "compatible", 0);
 }
 
-export function $m_BlockdevSnapshotInternal(
-  o: $Obj,
-  _c: boolean,
-  _d: number,
-): number {
+export function $m_BlockdevSnapshotInternal(o: $Obj): number {
   let x: unknown = o["device"];
   if (typeof x !== "string") return -1;
   x = o["name"];
@@ -1541,6 +1538,7 @@ export function $g_BlockdevSnapshotInternal(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1608,11 +1606,7 @@ export function isJobStatus(
   return $g_JobStatus(value, mode === "compatible");
 }
 
-export function $m_JobStatusChangeEvent(
-  o: $Obj,
-  c: boolean,
-  _d: number,
-): number {
+export function $m_JobStatusChangeEvent(o: $Obj, c: boolean): number {
   let x: unknown = o["id"];
   if (typeof x !== "string") return -1;
   x = o["status"];
@@ -1653,6 +1647,7 @@ export function $g_JobStatusChangeEvent(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }

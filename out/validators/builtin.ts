@@ -54,7 +54,7 @@ export function $p_int(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "int", -9223372036854775808, 9223372036854775807);
+  $int(v, p, out, "int", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 export function $g_int8(v: unknown): boolean {
@@ -110,7 +110,7 @@ export function $p_int64(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "int64", -9223372036854775808, 9223372036854775807);
+  $int(v, p, out, "int64", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 export function $g_uint8(v: unknown): boolean {
@@ -166,7 +166,7 @@ export function $p_uint64(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "uint64", -9223372036854775808, 18446744073709551615);
+  $int(v, p, out, "uint64", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 export function $g_size(v: unknown): boolean {
@@ -180,7 +180,7 @@ export function $p_size(
   p: string,
   out: Problem[],
 ): void {
-  $int(v, p, out, "size", -9223372036854775808, 18446744073709551615);
+  $int(v, p, out, "size", Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
 }
 
 export function $g_bool(v: unknown): boolean {

@@ -53,7 +53,7 @@ import {
   $p_DriveBackup,
 } from "./block-core.js";
 
-export function $m_Abort(_o: $Obj, _c: boolean, _d: number): number {
+export function $m_Abort(): number {
   return 0;
 }
 
@@ -76,6 +76,7 @@ export function $g_Abort(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (Object.getPrototypeOf(v) === Object.prototype) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -203,6 +204,7 @@ export function $g_AbortWrapper(v: unknown, c: boolean, d: number): boolean {
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -271,6 +273,7 @@ export function $g_BlockDirtyBitmapAddWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -346,6 +349,7 @@ export function $g_BlockDirtyBitmapWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -418,6 +422,7 @@ export function $g_BlockDirtyBitmapMergeWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -493,6 +498,7 @@ export function $g_BlockdevBackupWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -566,6 +572,7 @@ export function $g_BlockdevSnapshotWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -638,6 +645,7 @@ export function $g_BlockdevSnapshotInternalWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -712,6 +720,7 @@ export function $g_BlockdevSnapshotSyncWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -783,6 +792,7 @@ export function $g_DriveBackupWrapper(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -817,11 +827,7 @@ export function isDriveBackupWrapper(
   return $g_DriveBackupWrapper(value, mode === "compatible", 0);
 }
 
-export function $m_TransactionActionBase(
-  o: $Obj,
-  c: boolean,
-  _d: number,
-): number {
+export function $m_TransactionActionBase(o: $Obj, c: boolean): number {
   const x: unknown = o["type"];
   if (!$g_TransactionActionKind(x, c)) return -1;
   return 1;
@@ -856,6 +862,7 @@ export function $g_TransactionActionBase(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -891,7 +898,7 @@ export function isTransactionActionBase(
 }
 
 export function $m_TransactionAction(o: $Obj, c: boolean, d: number): number {
-  const n = $m_TransactionActionBase(o, c, d);
+  const n = $m_TransactionActionBase(o, c);
   if (n < 0) return -1;
   let m = 0;
   switch (o["type"]) {
@@ -995,6 +1002,7 @@ export function $g_TransactionAction(
   if (c) return true;
   if (Object.getPrototypeOf(v) === Object.prototype) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1029,11 +1037,7 @@ export function isTransactionAction(
   return $g_TransactionAction(value, mode === "compatible", 0);
 }
 
-export function $m_TransactionProperties(
-  o: $Obj,
-  c: boolean,
-  _d: number,
-): number {
+export function $m_TransactionProperties(o: $Obj, c: boolean): number {
   let n = 0;
   const x: unknown = o["completion-mode"];
   if (x !== undefined) {
@@ -1075,6 +1079,7 @@ export function $g_TransactionProperties(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }
@@ -1163,6 +1168,7 @@ export function $g_TransactionArguments(
   if (c) return true;
   if (plain) {
     let k = 0;
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars -- counts keys without allocating
     for (const _ in v) k++;
     if (k === n) return true;
   }

@@ -3,7 +3,13 @@
 // JavaScript with declarations (`--target js`, compiled and formatted here, once,
 // rather than on every generation). Also lists each file's public exports, which
 // the generated index re-exports. Writes generator/backend/runtime-files.generated.ts.
+// Declarations come from one program over qmp/core, as tsc emits them:
+// ts.transpileDeclaration (TypeScript 5.9) declares a member with a computed name,
+// such as `static [Symbol.hasInstance]()`, twice (as a property and as a method),
+// which a consumer's tsc then reports as a duplicate identifier.
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
 import ts from "typescript";
 
@@ -38,23 +44,46 @@ function publicExports(source, fileName) {
 
 const format = (text, parser) => prettier.format(text, { parser });
 
+/** The `.d.ts` of every file of qmp/core, by file name, from one program (isolatedDeclarations checked). */
+function declarations(names) {
+  const paths = names.map((n) => fileURLToPath(new URL(n, coreDir)));
+  const options = {
+    ...compilerOptions,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    emitDeclarationOnly: true,
+    lib: ["lib.es2022.d.ts"],
+    types: [],
+    skipLibCheck: true,
+  };
+  const program = ts.createProgram(paths, options);
+  const out = new Map();
+  const emitted = program.emit(undefined, (file, text) => out.set(basename(file).replace(/\.d\.ts$/, ".ts"), text));
+  // the declaration emitter's own problems (isolatedDeclarations); the build's tsc checks the rest
+  const problems = [...program.getSyntacticDiagnostics(), ...emitted.diagnostics];
+  if (problems.length > 0) {
+    const d = problems[0];
+    const where = d.file === undefined ? "qmp/core" : `qmp/core/${basename(d.file.fileName)}`;
+    throw new Error(`${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  }
+  return out;
+}
+
+const names = readdirSync(coreDir).filter((f) => f.endsWith(".ts")).sort();
+const dtsOf = declarations(names);
 const files = [];
-for (const name of readdirSync(coreDir).filter((f) => f.endsWith(".ts")).sort()) {
+for (const name of names) {
   const source = readFileSync(new URL(name, coreDir), "utf8");
   if ((await format(source, "typescript")) !== source) {
     throw new Error(`qmp/core/${name} is not prettier-formatted (it ships verbatim): run prettier --write`);
   }
   const js = ts.transpileModule(source, { compilerOptions, fileName: name }).outputText;
-  const dts = ts.transpileDeclaration(source, { compilerOptions, fileName: name });
-  if (dts.diagnostics !== undefined && dts.diagnostics.length > 0) {
-    const d = dts.diagnostics[0];
-    throw new Error(`qmp/core/${name}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
-  }
+  const dts = dtsOf.get(name);
   files.push({
     name: name.replace(/\.ts$/, ""),
     ts: source,
     js: await format(js, "babel"),
-    dts: await format(dts.outputText, "typescript"),
+    dts: await format(dts, "typescript"),
     exports: publicExports(source, name),
   });
 }

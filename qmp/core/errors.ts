@@ -97,6 +97,7 @@ function validationMessage(
 ): string {
   const what = kind === "event" ? "data of event" : `${kind} of command`;
   const shown = problems.slice(0, 3).map((p) => p.message);
-  if (problems.length > 3) shown.push(`and ${problems.length - 3} more`);
+  if (problems.length > 3)
+    shown.push(`and ${String(problems.length - 3)} more`);
   return `Invalid ${what} '${target}': ${shown.join("; ")}`;
 }

@@ -42,7 +42,9 @@ export interface QmpEventSource {
   onEvents(listener: (event: QmpRawEvent) => void): () => void;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
+const hasOwn = (o: object, key: PropertyKey): boolean =>
+  Object.prototype.hasOwnProperty.call(o, key);
 
 /**
  * @internal Validates a raw QMP event message (`{ event, data?, timestamp }`)
@@ -62,11 +64,11 @@ export function $parseEvent(
   if (typeof message !== "object" || message === null || Array.isArray(message))
     throw bad("", "not a JSON object");
   const m = message as Record<string, unknown>;
-  const event = hasOwn.call(m, "event") ? m["event"] : undefined;
+  const event = hasOwn(m, "event") ? m["event"] : undefined;
   if (typeof event !== "string") throw bad("event", "'event' must be a string");
   name = event;
-  const ts = (hasOwn.call(m, "timestamp") ? m["timestamp"] : undefined) as
-    Record<string, unknown> | undefined;
+  const ts = (hasOwn(m, "timestamp") ? m["timestamp"] : undefined) as
+    Record<string, unknown> | null | undefined;
   if (
     typeof ts !== "object" ||
     ts === null ||
@@ -75,9 +77,9 @@ export function $parseEvent(
   ) {
     throw bad("timestamp", "'timestamp' must be { seconds, microseconds }");
   }
-  if (!hasOwn.call(table, event)) return undefined;
+  if (!hasOwn(table, event)) return undefined;
   const validator = (table[event] as QmpEventInfo).data;
-  const raw = hasOwn.call(m, "data") ? m["data"] : {};
+  const raw = hasOwn(m, "data") ? m["data"] : {};
   const data = validator !== undefined ? validator.fromJson(raw) : raw;
   if (validator !== undefined) {
     const problems = validator.problems(data, "compatible");
@@ -151,35 +153,37 @@ export function $waitFor(
 ): Promise<QmpTypedEvent> {
   return new Promise((resolve, reject) => {
     const { match, timeout, signal } = options;
-    const done = (settle: () => void): void => {
+    const done = (): void => {
       off();
       if (timer !== undefined) timers.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      settle();
     };
     const off = $listen(
       source,
       parse,
       name,
       (data, e) => {
-        if (match === undefined || match(data)) done(() => resolve(e));
+        if (match !== undefined && !match(data)) return;
+        done();
+        resolve(e);
       },
       undefined,
     );
-    const onAbort = (): void =>
-      done(() =>
-        reject(signal?.reason ?? new Error(`waiting for ${name}: aborted`)),
+    // as the connection's waitForEvent rejects (QmpAbortError): an AbortError, the signal's reason as its cause
+    const onAbort = (): void => {
+      done();
+      const error = new Error(`waiting for ${name}: aborted`);
+      reject(
+        Object.assign(error, { name: "AbortError", cause: signal?.reason }),
       );
+    };
     const timer =
       timeout === undefined
         ? undefined
-        : timers.setTimeout(
-            () =>
-              done(() =>
-                reject(new Error(`no ${name} event within ${timeout} ms`)),
-              ),
-            timeout,
-          );
+        : timers.setTimeout(() => {
+            done();
+            reject(new Error(`no ${name} event within ${String(timeout)} ms`));
+          }, timeout);
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
   });

@@ -156,7 +156,9 @@ export const $MAX_DEPTH = 1000;
 /** @internal Problems listed at most, per call of `problems`. */
 export const $MAX_PROBLEMS = 100;
 
-const hasOwn = Object.prototype.hasOwnProperty;
+/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
+const hasOwn = (o: object, key: PropertyKey): boolean =>
+  Object.prototype.hasOwnProperty.call(o, key);
 
 /** @internal Is `v` a JSON object (not null, not an array)? */
 export function $isObject(v: unknown): v is $Obj {
@@ -165,7 +167,7 @@ export function $isObject(v: unknown): v is $Obj {
 
 /** @internal An own member's value; undefined when absent (never inherited). */
 export function $own(o: $Obj, key: string): unknown {
-  return hasOwn.call(o, key) ? o[key] : undefined;
+  return hasOwn(o, key) ? o[key] : undefined;
 }
 
 /** @internal How many own members of `o` have a value that is not undefined? */
@@ -350,7 +352,10 @@ export function $int(
     else $type(out, p, "integer");
   };
   if (typeof min === "number") {
-    if (!Number.isInteger(v)) return bad();
+    if (!Number.isInteger(v)) {
+      bad();
+      return;
+    }
     const n = v as number;
     if (name === "int" || name === "size" || name.endsWith("64")) {
       // 64 bits wide, as a number: exact only up to 2^53.
@@ -362,14 +367,17 @@ export function $int(
       }
       return;
     }
-    if (n < -(2 ** 63) || n >= (unsigned ? 2 ** 64 : 2 ** 63)) return bad();
+    if (n < -(2 ** 63) || n >= (unsigned ? 2 ** 64 : 2 ** 63)) {
+      bad();
+      return;
+    }
     if (n < min || n > (max as number))
       out.push({ path: p, message: `Parameter ${leaf(p)} expects ${name}_t` });
     return;
   }
   // 64 bits wide: bigint, exact.
-  if (Number.isSafeInteger(v)) return $type(out, p, "integer (bigint)");
-  if (Number.isInteger(v)) {
+  if (Number.isSafeInteger(v)) $type(out, p, "integer (bigint)");
+  else if (Number.isInteger(v)) {
     out.push({
       path: p,
       message: `Parameter ${named(p)} exceeds 2^53 in magnitude: precision lost (parse with bigints)`,
@@ -409,7 +417,7 @@ export function $member(
   c: boolean,
   d: number,
 ): void {
-  const v = hasOwn.call(Object.prototype, key) ? $own(o, key) : o[key];
+  const v = hasOwn(Object.prototype, key) ? $own(o, key) : o[key];
   const q = $at(p, key);
   if (v === undefined) {
     if ((flags & 1) === 0) $missing(out, q);
@@ -429,10 +437,12 @@ export function $array(
   out: Problem[],
   check: $Check,
 ): void {
-  if (!Array.isArray(v)) return $type(out, p, "array");
-  if (d > $MAX_DEPTH) return $deep(out, p);
-  for (let i = 0; i < v.length && out.length < $MAX_PROBLEMS; i++) {
-    check(v[i], c, d + 1, `${p}[${i}]`, out);
+  if (!Array.isArray(v)) $type(out, p, "array");
+  else if (d > $MAX_DEPTH) $deep(out, p);
+  else {
+    for (let i = 0; i < v.length && out.length < $MAX_PROBLEMS; i++) {
+      check(v[i], c, d + 1, `${p}[${String(i)}]`, out);
+    }
   }
 }
 
@@ -445,11 +455,13 @@ export function $object(
   out: Problem[],
   q: $Members,
 ): void {
-  if (!$isObject(v)) return $type(out, p, "object");
-  if (d > $MAX_DEPTH) return $deep(out, p);
-  const ks: ReadonlySet<string>[] = [];
-  q(v, c, d, p, out, ks);
-  if (!c) $unknown(v, ks, p, out);
+  if (!$isObject(v)) $type(out, p, "object");
+  else if (d > $MAX_DEPTH) $deep(out, p);
+  else {
+    const ks: ReadonlySet<string>[] = [];
+    q(v, c, d, p, out, ks);
+    if (!c) $unknown(v, ks, p, out);
+  }
 }
 
 /** A Problem's path as Standard Schema path segments. */
@@ -556,7 +568,9 @@ export function $checked<T>(name: string, p: $Check, b?: $Conv): Validator<T> {
 
 /** @internal The validator of arrays of what `p` checks (and `b` converts). */
 export function $list<T>(name: string, p: $Check, b?: $Conv): Validator<T[]> {
-  const check: $Check = (v, c, d, q, out) => $array(v, c, d, q, out, p);
+  const check: $Check = (v, c, d, q, out) => {
+    $array(v, c, d, q, out, p);
+  };
   if (b === undefined) return $checked<T[]>(name, check);
   return $checked<T[]>(name, check, (v, d) => {
     if (Array.isArray(v)) $bigEach(v, b, d);

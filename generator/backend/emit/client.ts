@@ -65,11 +65,12 @@ function clientFile(ctx: EmitContext): GeneratedFile {
   ];
   both(method("constructor", ctorParams, undefined, ["this.transport = transport;", "this.options = options;"]), method("constructor", ctorParams, undefined, undefined));
 
-  // execute: by wire name, with the types of the command map
+  // execute: by wire name, with the types of the command map; the arguments may be
+  // left out when no member is required (the empty record then satisfies them)
   const argsOf = [Commands, '[K]["args"]'];
   const rest: Param = {
     name: "...rest",
-    type: conditionalType("{}", argsOf, ["[args?: ", argsOf, ", options?: ", oobOptions, "]"], ["[args: ", argsOf, ", options?: ", oobOptions, "]"]),
+    type: conditionalType("Record<string, never>", argsOf, ["[args?: ", argsOf, ", options?: ", oobOptions, "]"], ["[args: ", argsOf, ", options?: ", oobOptions, "]"]),
   };
   const execParams: Param[] = [{ name: "command", type: "K" }, rest];
   const execRet = ["Promise<", Commands, '[K]["returns"]>'];
@@ -200,15 +201,16 @@ function unionConstructors(ctx: EmitContext, file: GeneratedFile, t: ObjectType)
     const ret = branchType(ctx, t, v.name);
     let params: Param[] = [];
     let value: Doc;
-    if (vt.name === "q_empty" && baseOthers.length === 0) {
+    const ms = [...baseOthers, ...(vt.name === "q_empty" ? [] : vt.members.filter((x) => ctx.enabled(x.ifcond)))];
+    if (ms.length === 0) {
+      // nothing but the discriminator: no parameter (an empty `members` would take any value)
       value = object([[tagKey, ": ", str(v.name)]]);
-    } else if (wrapped && vt.name !== "q_empty") {
+    } else if (wrapped) {
       const dt = vt.members.find((x) => x.name === "data")?.type;
       const allOptional = dt instanceof ObjectType && dt.branches === undefined && dt.members.every((x) => x.optional);
       params = [{ name: "data", type: [typeRef(ctx, vt), '["data"]'], ...(allOptional ? { default: "{}" } : {}) }];
       value = object([[tagKey, ": ", str(v.name)], "data"]);
     } else {
-      const ms = [...baseOthers, ...(vt.name === "q_empty" ? [] : vt.members.filter((x) => ctx.enabled(x.ifcond)))];
       const allOptional = ms.every((x) => x.optional) && vt.branches === undefined;
       const omit = ref(ctx.sym.runtime("QmpOmit"), true);
       params = [{ name: "members", type: [omit, typeArgs([ret, str(tag.name)])], ...(allOptional ? { default: "{}" } : {}) }];

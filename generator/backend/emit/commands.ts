@@ -34,9 +34,26 @@ export function argsType(ctx: EmitContext, cmd: Command): Doc {
   return cmd.gen ? t : [t, " & { readonly [key: string]: unknown }"];
 }
 
-/** The TypeScript type of a command's return value ("void" when it returns nothing). */
+/** The TypeScript type of a command's return value ("void" when it returns nothing), as functions return it. */
 export function returnType(ctx: EmitContext, cmd: Command): Doc {
   return cmd.retType === undefined ? "void" : typeRef(ctx, cmd.retType);
+}
+
+/** The type of a command's return value as data (the command map, its run-time facts): "undefined" when it returns nothing. */
+function returnValueType(ctx: EmitContext, cmd: Command): Doc {
+  return cmd.retType === undefined ? "undefined" : typeRef(ctx, cmd.retType);
+}
+
+/**
+ * `export interface Name { … }`: a map type (commands, events) and its members. An
+ * empty map is `{}` on purpose (no name is a key of it), which lint is told: no
+ * other spelling of it escapes typescript-eslint's empty-object rules.
+ */
+export function mapInterface(name: string, members: readonly Doc[]): Doc {
+  if (members.length === 0) {
+    return ["// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- an empty map", hardline, `export interface ${name} {}`];
+  }
+  return ["export interface ", name, " {", indent([hardline, join([hardline, hardline], members)]), hardline, "}"];
 }
 
 /** Must the arguments be given (some member is required)? */
@@ -79,7 +96,7 @@ function callsFile(ctx: EmitContext, m: ModuleFiles): GeneratedFile {
     const { cmd } = c;
     const infoType = [
       ref(ctx.sym.runtime("QmpCommandInfo"), true),
-      typeArgs([str(cmd.name), argsType(ctx, cmd), returnType(ctx, cmd)]),
+      typeArgs([str(cmd.name), argsType(ctx, cmd), returnValueType(ctx, cmd)]),
     ];
     const validator = (t: Type | undefined): Doc =>
       t === undefined || (t === cmd.argType && cmd.argType.isEmpty()) ? "undefined" : ref(ctx.sym.validatorOf(t));
@@ -100,7 +117,10 @@ function callsFile(ctx: EmitContext, m: ModuleFiles): GeneratedFile {
       ],
       { expanded: true },
     );
-    file.add(declaration("const", c.info, infoType, info, { exported: true }), undefined);
+    // prettier breaks the type before `=` (its "break-lhs") when one of several type
+    // arguments has arguments itself, as `Record<string, never>` has
+    const right = cmd.argType === undefined || cmd.argType.isEmpty() ? "never-break" : undefined;
+    file.add(declaration("const", c.info, infoType, info, { exported: true, ...(right === undefined ? {} : { right }) }), undefined);
     const params = [transport, ...callParams(ctx, c)];
     const ret = ["Promise", typeArgs([returnType(ctx, cmd)])];
     file.add(
@@ -123,16 +143,16 @@ function commandsFile(ctx: EmitContext): GeneratedFile {
     ": ",
     typeLiteral([
       { name: "args", type: argsType(ctx, c.cmd) },
-      { name: "returns", type: returnType(ctx, c.cmd) },
+      { name: "returns", type: returnValueType(ctx, c.cmd) },
     ]),
     ";",
   ]);
   file.addTypes(
-    ["export interface ", Commands, " ", members.length === 0 ? "{}" : ["{", indent([hardline, join([hardline, hardline], members)]), hardline, "}"]],
+    mapInterface(Commands, members),
     tsdoc([
       "The QMP commands of this schema: wire name → the type of its `arguments`",
-      "(`args`) and of its `return` (`returns`; `void` when it returns nothing, QEMU",
-      "then answers `{}`). `Commands['transaction']['args']` is what",
+      "(`args`) and of its `return` (`returns`; `undefined` when it returns nothing,",
+      "QEMU then answers `{}`). `Commands['transaction']['args']` is what",
       "`{ execute: 'transaction', arguments }` carries.",
     ]),
   );

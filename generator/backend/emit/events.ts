@@ -7,7 +7,7 @@ import { type Doc, hardline, indent, join, ref } from "../print/doc.js";
 import { GeneratedFile } from "../print/file.js";
 import { call, cast, declaration, functionDeclaration, key, mappedType, object, prop, returnStatement, str, typeArgs } from "../print/ts.js";
 import { tsdoc } from "../print/tsdoc.js";
-import { featureNames } from "./commands.js";
+import { featureNames, mapInterface } from "./commands.js";
 import { typeRef } from "./types.js";
 
 function eventsFile(ctx: EmitContext): GeneratedFile {
@@ -20,7 +20,7 @@ function eventsFile(ctx: EmitContext): GeneratedFile {
     t.argType === undefined || t.argType.isEmpty() ? "Record<string, never>" : typeRef(ctx, t.argType);
   const members = ctx.events.map((e) => [tsdoc(e.doc), key(e.event.name), ": ", dataType(e.event), ";"]);
   file.addTypes(
-    ["export interface ", Events, " ", members.length === 0 ? "{}" : ["{", indent([hardline, join([hardline, hardline], members)]), hardline, "}"]],
+    mapInterface(Events, members),
     tsdoc([
       "The QMP events of this schema: wire name → the type of its `data`",
       "(`Record<string, never>` for events without data, which QEMU sends without `data`).",
@@ -49,7 +49,8 @@ function eventsFile(ctx: EmitContext): GeneratedFile {
     tsdoc(["A QMP event message, typed by its name: narrowing on `event` narrows `data`.", "Events without data get `data: {}`."]),
   );
   const params = [{ name: "message", type: "unknown" }];
-  const ret = [QmpEvent, " | undefined"];
+  // without events, QmpEvent is never
+  const ret = ctx.events.length === 0 ? "undefined" : [QmpEvent, " | undefined"];
   const body = [returnStatement(cast(call(ref(ctx.sym.internal("events", "$parseEvent")), [eventInfo, "message"]), ret))];
   file.add(
     functionDeclaration(ctx.names.fixed("parseEvent"), params, ret, body, { exported: true }),

@@ -5,7 +5,7 @@
 
 import { EnumType, ObjectType } from "../../frontend/model.js";
 import { type EmitContext, type Emitter, GENERATED_IN } from "../context.js";
-import type { Doc } from "../print/doc.js";
+import { type Doc, hardline, indent, join } from "../print/doc.js";
 import { GeneratedFile, importSpecifier, moduleSpecifiers } from "../print/file.js";
 import { str } from "../print/ts.js";
 import { RUNTIME_FILES } from "../runtime-files.generated.js";
@@ -23,6 +23,8 @@ interface Export {
   /** The name exported, when the NameTable renamed a runtime name. */
   readonly as?: string;
   readonly type: boolean;
+  /** Its declaration is `@deprecated` (a command with the feature; types cannot have it). */
+  readonly deprecated?: boolean;
 }
 
 /** The public names each file of this output exports, by file (path without extension). */
@@ -53,7 +55,9 @@ function publicExports(ctx: EmitContext): Map<string, Export[]> {
         add("unions", { name: n.unionConstructors(t), type: false });
       }
     }
-    if (ctx.outputs.has("client")) for (const c of m.commands) add(`calls/${m.slug}`, { name: c.fn, type: false });
+    if (ctx.outputs.has("client")) {
+      for (const c of m.commands) add(`calls/${m.slug}`, { name: c.fn, type: false, deprecated: c.cmd.hasFeature("deprecated") });
+    }
   }
   const generated: Record<keyof typeof GENERATED_IN, boolean> = {
     "types/builtin": false,
@@ -73,10 +77,23 @@ function publicExports(ctx: EmitContext): Map<string, Export[]> {
 /** Fixed names that are classes (values), not types. */
 const CLASSES = new Set(["QmpClient", "QmpDispatcher"]);
 
-/** `export { a, b as c } from "./x.js";` (or `export type`), broken as prettier breaks it. */
-function reexport(names: readonly Export[], spec: string, type: boolean): Doc {
+/**
+ * Re-exporting a deprecated name is what the index is for: typescript-eslint's
+ * no-deprecated is told so (ESLint's own rules, which check `.js`, have no such rule).
+ */
+const DEPRECATED_DIRECTIVE = "// eslint-disable-next-line @typescript-eslint/no-deprecated -- the index re-exports the whole API";
+
+/**
+ * `export { a, b as c } from "./x.js";` (or `export type`), broken as prettier breaks
+ * it; with `directives`, a deprecated name has the directive on the line above it.
+ */
+function reexport(names: readonly Export[], spec: string, type: boolean, directives: boolean): Doc {
+  const head = type ? "export type" : "export";
+  const tail = `from ${str(spec)};`;
   const items = names.map((e) => (e.as !== undefined && e.as !== e.name ? `${e.name} as ${e.as}` : e.name));
-  return moduleSpecifiers(type ? "export type" : "export", items, `from ${str(spec)};`);
+  if (!directives || !names.some((e) => e.deprecated === true)) return moduleSpecifiers(head, items, tail);
+  const lines = items.map((item, i) => ((names[i] as Export).deprecated === true ? [DEPRECATED_DIRECTIVE, hardline, item] : item));
+  return [head, " {", indent([hardline, join([",", hardline], lines)]), ",", hardline, "} ", tail];
 }
 
 export const emitIndex: Emitter = (ctx) => {
@@ -86,8 +103,8 @@ export const emitIndex: Emitter = (ctx) => {
     const spec = importSpecifier("index", from, ctx.options);
     const types = names.filter((e) => e.type);
     const values = names.filter((e) => !e.type);
-    if (types.length > 0) file.addTypes(reexport(types, spec, true));
-    if (values.length > 0) file.add(reexport(values, spec, false), reexport(values, spec, false));
+    if (types.length > 0) file.addTypes(reexport(types, spec, true, false));
+    if (values.length > 0) file.add(reexport(values, spec, false, ctx.options.target === "ts"), reexport(values, spec, false, true));
   }
   return [...file.print(ctx.schemaPath), { path: "package.json", content: PACKAGE_JSON }];
 };

@@ -17,7 +17,7 @@ import {
   type Type,
 } from "../../frontend/model.js";
 import { type EmitContext, type Emitter, type ModuleFiles, is64 } from "../context.js";
-import { type Doc, hardline, indent, join, ref } from "../print/doc.js";
+import { type Doc, group, hardline, indent, join, line, ref } from "../print/doc.js";
 import { GeneratedFile } from "../print/file.js";
 import { array, declaration, intersection, key, parens, str, typeAlias, typeLiteral } from "../print/ts.js";
 import { definitionDocLines, memberDocLines, tsdoc } from "../print/tsdoc.js";
@@ -129,19 +129,25 @@ class TypesFile {
       this.file.addTypes(`export type ${name} = { [key: string]: never };`, this.doc(t));
       return;
     }
-    const ext: Doc = t.base === undefined ? "" : [" extends ", typeRef(this.ctx, t.base)];
     const body = this.members(t, t.localMembers);
-    const block: Doc = body.length === 0 ? "{}" : ["{", indent([hardline, join(hardline, body)]), hardline, "}"];
-    this.file.addTypes(["export interface ", name, ext, " ", block], this.doc(t));
+    if (body.length === 0) {
+      // no members of its own: its base's type (an empty interface would be a mistake to
+      // lint), on the next line when the line is too long (typeAlias keeps one type on it)
+      const same = typeRef(this.ctx, t.base as ObjectType);
+      this.file.addTypes(group(["export type ", name, " =", indent([line, same]), ";"]), this.doc(t));
+      return;
+    }
+    const ext: Doc = t.base === undefined || this.isClosedEmpty(t.base) ? "" : [" extends ", typeRef(this.ctx, t.base)];
+    this.file.addTypes(["export interface ", name, ext, " {", indent([hardline, join(hardline, body)]), hardline, "}"], this.doc(t));
   }
 
   /**
-   * A struct without (enabled) members that is no type's base: typed as an object
-   * that admits no member. A base keeps `{}` semantics (an interface), as its
-   * extensions add members; a union branch of such a type adds nothing.
+   * A struct without (enabled) members: typed as an object that admits no member
+   * (as the wire admits none). A struct with it as base does not extend it (it adds
+   * members); a union branch of such a type adds nothing.
    */
   private isClosedEmpty(t: ObjectType): boolean {
-    return t.branches === undefined && !this.ctx.bases.has(t) && !t.members.some((m) => this.ctx.enabled(m.ifcond));
+    return t.branches === undefined && !t.members.some((m) => this.ctx.enabled(m.ifcond));
   }
 
   private unionType(t: ObjectType): void {

@@ -64,7 +64,11 @@ const BUILTIN_EXPECTED: Record<string, string> = {
 /** The check of a value: the condition true when it passes. */
 type Check = Expr;
 
-/** The variables a function body refers to, so that unused parameters are named `_x`. */
+/**
+ * The variables a function body refers to. Parameters it does not read are left
+ * off the end of its parameter list (its callers pass only what it reads: see
+ * `reads`), and named `_x` before one it reads.
+ */
 class Uses {
   private readonly used = new Set<string>();
   use(name: string): string {
@@ -72,13 +76,39 @@ class Uses {
     return name;
   }
   params(list: readonly [string, Doc][]): Param[] {
-    return list.map(([name, type]) => ({ name: this.used.has(name) ? name : `_${name}`, type }));
+    let n = list.length;
+    while (n > 0 && !this.used.has((list[n - 1] as [string, Doc])[0])) n--;
+    return list.slice(0, n).map(([name, type]) => ({ name: this.used.has(name) ? name : `_${name}`, type }));
   }
+  /** The arguments (name, value) of a call to a function that reads the first `n` of them; marks their names used. */
+  pass(n: number, args: readonly (readonly [string, Doc])[]): Doc[] {
+    return args.slice(0, n).map(([name, value]) => {
+      this.use(name);
+      return value;
+    });
+  }
+}
+
+/** The element type of an array, or the type itself. */
+function element(t: Type): Type {
+  return t instanceof ArrayType ? t.elementType : t;
+}
+
+/**
+ * The directive that lets for-in count keys: its variable is never read. ESLint's own
+ * rule checks `.js`, typescript-eslint's `.ts` (a `.js` naming a plugin's rule is an
+ * error where the plugin is not loaded).
+ */
+function countKeysDirective(target: "ts" | "js"): string {
+  const rule = target === "ts" ? "@typescript-eslint/no-unused-vars" : "no-unused-vars";
+  return `// eslint-disable-next-line ${rule} -- counts keys without allocating`;
 }
 
 class ValidatorsFile {
   readonly file: GeneratedFile;
   private readonly big: boolean;
+  /** reads() of alternates, computed once each (and cut short on a cycle). */
+  private readonly alternateReads = new Map<AlternateType, number>();
 
   constructor(
     private readonly ctx: EmitContext,
@@ -121,12 +151,56 @@ class ValidatorsFile {
 
   // ---- checks --------------------------------------------------------------
 
+  // ---- what the functions read ---------------------------------------------
+  // Each function declares the parameters it reads (see Uses), so each call passes
+  // exactly those; these say how many, from the types alone, for callers in any file.
+
+  /**
+   * How many of (c, d) the guard of a (non-array) `t` reads after the value: none
+   * for built-ins (checked inline), the mode for enums, mode and depth for object
+   * types, what their alternatives' checks read for alternates.
+   */
+  private reads(t: Type): number {
+    if (t instanceof BuiltinType) return 0;
+    if (t instanceof EnumType) return 1;
+    if (!(t instanceof AlternateType)) return 2;
+    let n = this.alternateReads.get(t);
+    if (n !== undefined) return n;
+    this.alternateReads.set(t, 2); // an alternate reached again through its own alternatives
+    n = Math.max(0, ...t.alternatives.variants.filter((a) => this.ctx.enabled(a.ifcond)).map((a) => this.reads(element(a.type))));
+    this.alternateReads.set(t, n);
+    return n;
+  }
+
+  /** How many of (o, c, d) `$m_T` of object type `t` reads. */
+  private membersArity(t: ObjectType): number {
+    if (t.branches === undefined) {
+      const members = this.enabledMembers(t);
+      return members.length === 0 ? 0 : 1 + Math.max(...members.map((m) => this.reads(element(m.type))));
+    }
+    return Math.max(this.membersArity(t.base as ObjectType), ...this.unionData(t).map((v) => this.membersArity(v.type as ObjectType)));
+  }
+
+  /** How many of (v, d) `$b_T` reads: alternates read the depth only to descend into objects. */
+  private converterArity(t: ObjectType | AlternateType): number {
+    if (!(t instanceof AlternateType)) return 2;
+    const descends = t.alternatives.variants.some(
+      (a) => this.ctx.enabled(a.ifcond) && isWide(this.ctx, a.type) && !(element(a.type) instanceof BuiltinType),
+    );
+    return descends ? 2 : 1;
+  }
+
+  /** Declares internal `name` with the parameters `u` says its body reads, which must be the `arity` its callers pass. */
+  private internalOf(name: string, u: Uses, list: readonly [string, Doc][], arity: number, returns: Doc, body: readonly Doc[]): void {
+    const params = u.params(list);
+    if (params.length !== arity) throw new Error(`${name} reads ${params.length} parameters, its callers pass ${arity}`);
+    this.internal(name, params, returns, body);
+  }
+
   /** The check of a value `v` of (non-array) type `t` in a guard at depth `depth`. */
   private check(t: Type, v: string, depth: Doc, u: Uses): Check {
     if (t instanceof BuiltinType) return this.builtinCheck(t, v);
-    if (t instanceof EnumType) return call(this.fn("g", t), [v, u.use("c")]);
-    u.use("d");
-    return call(this.fn("g", t), [v, u.use("c"), depth]);
+    return call(this.fn("g", t), [v, ...u.pass(this.reads(t), [["c", "c"], ["d", depth]])]);
   }
 
   private builtinCheck(t: BuiltinType, v: string): Check {
@@ -208,7 +282,7 @@ class ValidatorsFile {
     const u = new Uses();
     const body = this.memberChecks(t, "o", "return -1;", u);
     body.push(members.some((m) => m.optional) ? "return n;" : `return ${required};`);
-    this.internal(`$m_${tsName}`, u.params([["o", this.rtType("$Obj")], ["c", "boolean"], ["d", "number"]]), "number", body);
+    this.internalOf(`$m_${tsName}`, u, this.membersParams(), this.membersArity(t), "number", body);
 
     const set = `$k_${tsName}`;
     const names = members.map((m) => str(m.name));
@@ -229,6 +303,20 @@ class ValidatorsFile {
     this.membersProblems(tsName, qbody, q);
   }
 
+  private membersParams(): [string, Doc][] {
+    return [
+      ["o", this.rtType("$Obj")],
+      ["c", "boolean"],
+      ["d", "number"],
+    ];
+  }
+
+  /** The branches of union `t` with members of their own. */
+  private unionData(t: ObjectType): NonNullable<ObjectType["branches"]>["variants"] {
+    const branches = t.branches as NonNullable<ObjectType["branches"]>;
+    return branches.variants.filter((v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && v.type.name !== "q_empty");
+  }
+
   /** `$q_T`: an object type's member problems, and the known keys it adds to `ks`. */
   private membersProblems(tsName: string, body: Doc[], u: Uses): void {
     const P = [this.rtType("Problem"), "[]"];
@@ -247,27 +335,34 @@ class ValidatorsFile {
     const branches = t.branches as NonNullable<ObjectType["branches"]>;
     const base = t.base as ObjectType;
     const tag = this.read("o", branches.tagName);
-    const data = branches.variants.filter(
-      (v) => this.ctx.enabled(v.ifcond) && v.type instanceof ObjectType && v.type.name !== "q_empty",
-    );
+    const data = this.unionData(t);
     const u = new Uses();
-    ["o", "c", "d"].forEach((n) => u.use(n));
+    u.use("o");
+    const members = (s: ObjectType): Doc =>
+      call(
+        this.fn("m", s),
+        u.pass(this.membersArity(s), [
+          ["o", "o"],
+          ["c", "c"],
+          ["d", "d"],
+        ]),
+      );
     let body: Doc[];
     if (data.length === 0) {
-      body = [returnStatement(call(this.fn("m", base), ["o", "c", "d"]))];
+      body = [returnStatement(members(base))];
     } else {
       body = [
-        declaration("const", "n", undefined, call(this.fn("m", base), ["o", "c", "d"])),
+        declaration("const", "n", undefined, members(base)),
         "if (n < 0) return -1;",
         "let m = 0;",
         switchStatement(
           tag,
-          data.map((v) => ({ labels: [str(v.name)], body: [["m = ", call(this.fn("m", v.type), ["o", "c", "d"]), ";"], "break;"] })),
+          data.map((v) => ({ labels: [str(v.name)], body: [["m = ", members(v.type as ObjectType), ";"], "break;"] })),
         ),
         "return m < 0 ? -1 : n + m;",
       ];
     }
-    this.internal(`$m_${tsName}`, u.params([["o", this.rtType("$Obj")], ["c", "boolean"], ["d", "number"]]), "number", body);
+    this.internalOf(`$m_${tsName}`, u, this.membersParams(), this.membersArity(t), "number", body);
 
     const q = new Uses();
     ["o", "c", "d", "p", "out", "ks"].forEach((n) => q.use(n));
@@ -298,7 +393,8 @@ class ValidatorsFile {
       body.push(...this.memberChecks(t, "v", "return false;", u, [plain]));
       if (!this.enabledMembers(t).some((m) => m.optional)) body.push(`const n = ${this.enabledMembers(t).length};`);
     } else {
-      body.push(declaration("const", "n", undefined, call(`$m_${tsName}`, ["v", "c", "d"])), "if (n < 0) return false;");
+      const args = ["v", "c", "d"].slice(0, this.membersArity(t));
+      body.push(declaration("const", "n", undefined, call(`$m_${tsName}`, args)), "if (n < 0) return false;");
     }
     // Strict mode: exactly the known members. for-in counts keys without allocating,
     // and inline it sees this type's objects only. It would also count inherited
@@ -308,7 +404,7 @@ class ValidatorsFile {
       "if (c) return true;",
       ifStatement(
         counted ? "plain" : bin("===", "Object.getPrototypeOf(v)", "Object.prototype"),
-        block(["let k = 0;", "for (const _ in v) k++;", "if (k === n) return true;"]),
+        block(["let k = 0;", countKeysDirective(this.ctx.options.target), "for (const _ in v) k++;", "if (k === n) return true;"]),
         { block: true },
       ),
       returnStatement(bin("===", call(this.rt("$ownKeys"), ["v"]), "n")),
@@ -365,7 +461,8 @@ class ValidatorsFile {
     const tsName = this.ctx.names.type(t);
     const alts = t.alternatives.variants.filter((v) => this.ctx.enabled(v.ifcond));
     const g: Doc[] = [];
-    const p: Doc[] = [];
+    // $p_: `if (…) $p_A(…); else if (…) $p_B(…); else $alternate(…);`
+    const p: [Expr, Doc][] = [];
     const gu = new Uses();
     const pu = new Uses();
     ["v", "p", "out"].forEach((n) => pu.use(n));
@@ -376,18 +473,19 @@ class ValidatorsFile {
         const el = this.negate(this.check(a.type.elementType, "e", "d + 1", gu));
         g.push(ifStatement(test, block([forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
         ["c", "d"].forEach((n) => pu.use(n));
-        p.push(ifStatement(test, returnStatement(call(this.rt("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)]))));
+        p.push([test, [call(this.rt("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)]), ";"]]);
       } else {
         const simple = a.type instanceof BuiltinType && (a.type.name === "str" || a.type.name === "null");
         g.push(ifStatement(test, returnStatement(simple ? "true" : this.check(a.type, "v", "d", gu))));
         ["c", "d"].forEach((n) => pu.use(n));
-        p.push(ifStatement(test, returnStatement(call(this.fn("p", a.type), ["v", "c", "d", "p", "out"]))));
+        p.push([test, [call(this.fn("p", a.type), ["v", "c", "d", "p", "out"]), ";"]]);
       }
     }
     g.push("return false;");
-    p.push([call(this.rt("$alternate"), ["out", "p", str(this.validatorName(t))]), ";"]);
-    this.internal(`$g_${tsName}`, gu.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", g);
-    this.internal(`$p_${tsName}`, this.problemParams(pu), "void", p);
+    const none: Doc = [call(this.rt("$alternate"), ["out", "p", str(this.validatorName(t))]), ";"];
+    const problems = p.reduceRight<Doc>((otherwise, [test, then]) => ifStatement(test, then, { otherwise }), none);
+    this.internalOf(`$g_${tsName}`, gu, [["v", "unknown"], ["c", "boolean"], ["d", "number"]], 1 + this.reads(t), "boolean", g);
+    this.internal(`$p_${tsName}`, this.problemParams(pu), "void", [problems]);
   }
 
   private validatorName(t: Type): string {
@@ -407,7 +505,7 @@ class ValidatorsFile {
     const [cond, value] =
       t instanceof BuiltinType
         ? [bin("===", "typeof x", '"number"'), call(this.rt("$big"), ["x"])]
-        : ["x !== undefined", call(this.fn("b", t), ["x", "d + 1"])];
+        : ["x !== undefined", call(this.fn("b", t), ["x", "d + 1"].slice(0, this.converterArity(t as AlternateType)))];
     if (inherited) return ifStatement(cond, [call(this.rt("$setOwn"), ["v", key, value]), ";"]);
     return ifStatement(cond, [`v[${key}] = `, value, ";"]);
   }
@@ -453,7 +551,7 @@ class ValidatorsFile {
       }
     }
     body.push("return v;");
-    this.internal(`$b_${tsName}`, u.params([["v", "unknown"], ["d", "number"]]), "unknown", body);
+    this.internalOf(`$b_${tsName}`, u, [["v", "unknown"], ["d", "number"]], this.converterArity(t), "unknown", body);
   }
 
   /** The public validator and guard of a type. */
@@ -475,9 +573,12 @@ class ValidatorsFile {
       { name: "mode", type: this.rtType("ValidationMode"), optional: true },
     ];
     const ret: Doc = ["value is ", type];
-    const gargs: Doc[] = ["value", 'mode === "compatible"', ...(t instanceof EnumType ? [] : ["0"])];
+    // a guard that does not read the mode (an alternate of built-ins) is the validator's
+    const arity = t instanceof EnumType ? 2 : 1 + this.reads(t);
+    const test =
+      arity === 1 ? call(`${validator}.is`, ["value", "mode"]) : call(`$g_${tsName}`, ["value", 'mode === "compatible"', "0"].slice(0, arity));
     this.file.add(
-      functionDeclaration(guard, params, ret, [returnStatement(call(`$g_${tsName}`, gargs))], { exported: true }),
+      functionDeclaration(guard, params, ret, [returnStatement(test)], { exported: true }),
       functionDeclaration(guard, params, ret, undefined, { exported: true }),
       tsdoc([`Is \`value\` a {@link ${tsName}}? The same as \`${validator}.is\`.`]),
     );
@@ -512,8 +613,9 @@ class ValidatorsFile {
       else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
       else {
         const [min, max] = intRange(name) as readonly [string, string];
-        const wide = is64(name) && this.big;
-        p = [call(this.rt("$int"), ["v", "p", "out", str(name), wide ? `${min}n` : min, wide ? `${max}n` : max]), ";"];
+        // 64-bit as numbers: exact within ±(2^53 - 1), which is what $int checks (the range's ends are no doubles)
+        const bounds = !is64(name) ? [min, max] : this.big ? [`${min}n`, `${max}n`] : ["Number.MIN_SAFE_INTEGER", "Number.MAX_SAFE_INTEGER"];
+        p = [call(this.rt("$int"), ["v", "p", "out", str(name), ...bounds]), ";"];
       }
       this.internal(`$p_${name}`, this.problemParams(u), "void", [p]);
     }
