@@ -1,8 +1,10 @@
-// Shared by the whole-process benches (dump.mjs, generate.mjs, tsc.mjs); not a bench
-// itself (run.mjs skips it). Wall time is measured around the child process, Node
+// Shared by the whole-process benches (dump.mjs, generate.mjs, tsc.mjs, ...); not a
+// bench itself (run.mjs skips it). Wall time is measured around the child process, Node
 // start-up included; peak memory (max RSS, of the child and the children it waited
-// for) comes from /usr/bin/time -v when present, otherwise, for Node children only, from
-// a preloaded module that prints process.resourceUsage().maxRSS at exit.
+// for) and CPU time (user + system) come from /usr/bin/time -v when present, otherwise,
+// for Node children only, from a preloaded module that prints process.resourceUsage()
+// at exit. CPU time is the steadier figure on a shared machine: waiting for a core
+// under load adds to wall time, not to it.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -52,7 +54,7 @@ export function processRunner(tmp) {
   if (!USE_TIME) {
     writeFileSync(
       preload,
-      "process.on('exit', () => { require('fs').writeSync(2, '\\nQAPI_BENCH_MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'); });\n",
+      "process.on('exit', () => { const u = process.resourceUsage(); require('fs').writeSync(2, '\\nQAPI_BENCH_MAXRSS_KB=' + u.maxRSS + ' QAPI_BENCH_CPU_US=' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });\n",
     );
   }
   return (argv, options = {}) => {
@@ -64,20 +66,39 @@ export function processRunner(tmp) {
     const t0 = process.hrtime.bigint();
     const r = spawnSync(spawnArgs[0], spawnArgs[1], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...options });
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const m = USE_TIME ? /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr ?? "") : /QAPI_BENCH_MAXRSS_KB=(\d+)/.exec(r.stderr ?? "");
-    return { seconds, rssKiB: m === null ? undefined : Number(m[1]), status: r.status, signal: r.signal, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+    const err = r.stderr ?? "";
+    const m = USE_TIME ? /Maximum resident set size \(kbytes\): (\d+)/.exec(err) : /QAPI_BENCH_MAXRSS_KB=(\d+)/.exec(err);
+    const cpuSeconds = USE_TIME ? timeCpuSeconds(err) : Number(/QAPI_BENCH_CPU_US=(\d+)/.exec(err)?.[1]) / 1e6;
+    return {
+      seconds,
+      rssKiB: m === null ? undefined : Number(m[1]),
+      cpuSeconds: Number.isFinite(cpuSeconds) ? cpuSeconds : undefined,
+      status: r.status,
+      signal: r.signal,
+      stdout: r.stdout ?? "",
+      stderr: err,
+    };
   };
 }
 
-/** Median, min and max wall seconds and median peak RSS (MiB) of a list of runs. */
+/** User + system seconds from /usr/bin/time -v's report. */
+function timeCpuSeconds(report) {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(report);
+  const system = /System time \(seconds\): ([\d.]+)/.exec(report);
+  return user === null || system === null ? Number.NaN : Number(user[1]) + Number(system[1]);
+}
+
+/** Median, min and max wall seconds, median CPU seconds and median peak RSS (MiB) of a list of runs. */
 export function summarize(runs) {
   const secs = runs.map((r) => r.seconds);
   const rss = runs.map((r) => r.rssKiB).filter((x) => x !== undefined);
+  const cpu = runs.map((r) => r.cpuSeconds).filter((x) => x !== undefined);
   return {
     runs: runs.length,
     wallSecondsMedian: round(median(secs)),
     wallSecondsMin: round(Math.min(...secs)),
     wallSecondsMax: round(Math.max(...secs)),
+    ...(cpu.length > 0 ? { cpuSecondsMedian: round(median(cpu)) } : {}),
     ...(rss.length > 0 ? { peakRssMiBMedian: round(median(rss) / 1024, 1) } : {}),
   };
 }

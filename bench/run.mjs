@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Runs every bench/*.mjs except this one and the shared measure.mjs, in sequence
-// (dump.mjs first, then the rest by name). Arguments are passed through; with --json each
-// bench prints one JSON object and this prints them merged into one object keyed by
-// bench name:
-//   { "dump": {...}, "generate": {...}, "qmp": {...}, "tsc": {...}, "validators": {...} }
+// Runs every bench/*.mjs except this one and the shared measure.mjs and consumer.mjs,
+// in sequence (dump.mjs first, then the rest by name). Arguments are passed through;
+// with --json each bench prints one JSON object and this prints them merged into one
+// object keyed by bench name:
+//   { "dump": {...}, "bundle": {...}, "consumer-tsc": {...}, "generate": {...},
+//     "language-service": {...}, "load": {...}, "qmp": {...}, "qmp-runtime": {...},
+//     "tsc": {...}, "validators": {...}, "writer": {...} }
 // Exit status: 1 if any bench failed (its error is in the merged object under "error").
 //
 //   npm run bench [-- --json]      (builds first)
@@ -19,7 +21,7 @@ const args = process.argv.slice(2);
 const json = args.includes("--json");
 
 // modules the benches share, not benches themselves
-const HELPERS = new Set(["measure.mjs"]);
+const HELPERS = new Set(["measure.mjs", "consumer.mjs"]);
 
 const benches = readdirSync(HERE)
   .filter((f) => f.endsWith(".mjs") && f !== SELF && !HELPERS.has(f))

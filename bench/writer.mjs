@@ -28,11 +28,12 @@ const { loadSchema } = await import(dist("frontend/check.js"));
 const { nodeFileReader } = await import(dist("frontend/parse.js"));
 const { makeDiagnostics } = await import(dist("frontend/errors.js"));
 const { generate } = await import(dist("backend/generate.js"));
+const { DEFAULT_OPTIONS } = await import(dist("backend/context.js"));
 const { writeOutput, recoverOutput } = await import(dist("cli/writer.js"));
 
 const qemu = join(REPO, "../shared/qemu/10.0/qapi/qapi-schema.json");
 const schemaPath = existsSync(qemu) ? qemu : join(REPO, "qapi/transaction.json");
-const files = generate(loadSchema(schemaPath, nodeFileReader(REPO), makeDiagnostics(false)), { int64: "number" }, "schema.json");
+const files = generate(loadSchema(schemaPath, nodeFileReader(REPO), makeDiagnostics(false)), DEFAULT_OPTIONS, "schema.json");
 const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
