@@ -123,13 +123,17 @@ class ValidatorsFile {
 
   /** The check of a value `v` of (non-array) type `t` in a guard at depth `depth`. */
   private check(t: Type, v: string, depth: Doc, u: Uses): Check {
-    if (t instanceof BuiltinType) return this.builtinCheck(t, v);
+    if (t instanceof BuiltinType) {
+      if (t.name === "any") u.use("d");
+      return this.builtinCheck(t, v, depth);
+    }
     if (t instanceof EnumType) return call(this.fn("g", t), [v, u.use("c")]);
     u.use("d");
     return call(this.fn("g", t), [v, u.use("c"), depth]);
   }
 
-  private builtinCheck(t: BuiltinType, v: string): Check {
+  /** The check of a built-in type; `depth` is the depth of `v` (for `any`). */
+  private builtinCheck(t: BuiltinType, v: string, depth: Doc): Check {
     switch (t.name) {
       case "str":
         return bin("===", `typeof ${v}`, '"string"');
@@ -140,7 +144,7 @@ class ValidatorsFile {
       case "number":
         return call("Number.isFinite", [v]);
       case "any":
-        return call(this.rt("$isJson"), [v, String(this.big)]);
+        return call(this.rt("$isJson"), [v, String(this.big), depth]);
       default: {
         const [min, max] = intRange(t.name) as readonly [string, string];
         if (is64(t.name)) {
@@ -165,7 +169,7 @@ class ValidatorsFile {
   private guardValue(t: Type, fail: string, u: Uses): Doc[] {
     if (t instanceof ArrayType) {
       const el = this.negate(this.check(t.elementType, "e", ["d", " + ", "1"], u));
-      return [ifStatement(not("Array.isArray(x)"), fail), forOf("e", "x", ifStatement(el, fail))];
+      return [ifStatement(not(call(this.rt("$isArray"), ["x"])), fail), forOf("e", "x", ifStatement(el, fail))];
     }
     return [ifStatement(this.negate(this.check(t, "x", "d + 1", u)), fail)];
   }
@@ -193,7 +197,7 @@ class ValidatorsFile {
       if (i === 0) body.push(declaration(members.length === 1 ? "const" : "let", "x", "unknown", value));
       else body.push(["x = ", value, ";"]);
       // Right after the first read, where the optimizer knows v's maps and can fold
-      // the prototype test (measured: cheaper than at the end).
+      // the prototype test (measured: cheaper than before the read).
       if (i === 0) body.push(...first);
       const checks = this.guardValue(m.type, fail, u);
       if (m.optional) body.push(ifStatement("x !== undefined", block([...checks, "n++;"]), { block: true }));
@@ -290,27 +294,30 @@ class ValidatorsFile {
     else this.structMembers(t, tsName);
     const u = new Uses();
     ["v", "c", "d"].forEach((n) => u.use(n));
-    const head = ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return false;");
-    const body: Doc[] = [head];
-    const counted = t.branches === undefined && this.enabledMembers(t).length > 0;
-    if (t.branches === undefined) {
-      const plain = declaration("const", "plain", undefined, chain("&&", ["!c", bin("===", "Object.getPrototypeOf(v)", "Object.prototype")]));
+    // Members are read as JSON.stringify sends them only on plain objects (what
+    // object literals and JSON.parse make); any other goes by the problems function,
+    // which reads own enumerable members alone.
+    const body: Doc[] = [ifStatement(not(call(this.rt("$enter"), ["v", "d"])), "return false;")];
+    const plain = ifStatement(
+      bin("!==", "Object.getPrototypeOf(v)", "Object.prototype"),
+      returnStatement(call(this.rt("$exact"), ["v", "c", "d", `$p_${tsName}`])),
+    );
+    if (t.branches === undefined && this.enabledMembers(t).length > 0) {
       body.push(...this.memberChecks(t, "v", "return false;", u, [plain]));
       if (!this.enabledMembers(t).some((m) => m.optional)) body.push(`const n = ${this.enabledMembers(t).length};`);
+    } else if (t.branches === undefined) {
+      body.push(plain, "const n = 0;");
     } else {
-      body.push(declaration("const", "n", undefined, call(`$m_${tsName}`, ["v", "c", "d"])), "if (n < 0) return false;");
+      body.push(plain, declaration("const", "n", undefined, call(`$m_${tsName}`, ["v", "c", "d"])), "if (n < 0) return false;");
     }
     // Strict mode: exactly the known members. for-in counts keys without allocating,
-    // and inline it sees this type's objects only. It would also count inherited
-    // enumerable members, which plain objects (parsed JSON) never have: objects not
-    // plain, or with undefined members, have their own keys counted by $ownKeys.
+    // and inline it sees this type's objects only; objects with undefined members
+    // have their keys counted by $ownKeys.
     body.push(
       "if (c) return true;",
-      ifStatement(
-        counted ? "plain" : bin("===", "Object.getPrototypeOf(v)", "Object.prototype"),
-        block(["let k = 0;", "for (const _ in v) k++;", "if (k === n) return true;"]),
-        { block: true },
-      ),
+      "let k = 0;",
+      "for (const _ in v) k++;",
+      "if (k === n) return true;",
       returnStatement(bin("===", call(this.rt("$ownKeys"), ["v"]), "n")),
     );
     this.internal(`$g_${tsName}`, u.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", body);
@@ -374,7 +381,8 @@ class ValidatorsFile {
       const test = this.dispatch(a.type);
       if (a.type instanceof ArrayType) {
         const el = this.negate(this.check(a.type.elementType, "e", "d + 1", gu));
-        g.push(ifStatement(test, block([forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
+        const whole = ifStatement(not(call(this.rt("$isArray"), ["v"])), "return false;");
+        g.push(ifStatement(test, block([whole, forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
         ["c", "d"].forEach((n) => pu.use(n));
         p.push(ifStatement(test, returnStatement(call(this.rt("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)]))));
       } else {
@@ -434,7 +442,7 @@ class ValidatorsFile {
       }
     } else {
       u.use("d");
-      body.push(ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return v;"));
+      body.push(ifStatement(not(call(this.rt("$enter"), ["v", "d"])), "return v;"));
       const members = this.enabledMembers(t).filter((m) => isWide(this.ctx, m.type));
       members.forEach((m, i) => {
         const value = this.read("v", m.name);
@@ -475,9 +483,12 @@ class ValidatorsFile {
       { name: "mode", type: this.rtType("ValidationMode"), optional: true },
     ];
     const ret: Doc = ["value is ", type];
-    const gargs: Doc[] = ["value", 'mode === "compatible"', ...(t instanceof EnumType ? [] : ["0"])];
+    // An enum's guard only tests a string; the others go through the validator, which
+    // turns what a getter or Proxy trap throws into false and sets the call's budget.
+    const test =
+      t instanceof EnumType ? call(`$g_${tsName}`, ["value", 'mode === "compatible"']) : call(`${validator}.is`, ["value", "mode"]);
     this.file.add(
-      functionDeclaration(guard, params, ret, [returnStatement(call(`$g_${tsName}`, gargs))], { exported: true }),
+      functionDeclaration(guard, params, ret, [returnStatement(test)], { exported: true }),
       functionDeclaration(guard, params, ret, undefined, { exported: true }),
       tsdoc([`Is \`value\` a {@link ${tsName}}? The same as \`${validator}.is\`.`]),
     );
@@ -502,14 +513,16 @@ class ValidatorsFile {
     for (const e of this.ctx.schema.entities) {
       if (!(e instanceof BuiltinType)) continue;
       const name = e.name;
-      const c = this.builtinCheck(e, "v");
+      const c = this.builtinCheck(e, "v", "0");
       this.internal(`$g_${name}`, [{ name: "v", type: "unknown" }], "boolean", [returnStatement(c)]);
       const u = new Uses();
       ["v", "p", "out"].forEach((n) => u.use(n));
       const expected = BUILTIN_EXPECTED[name];
       let p: Doc;
-      if (name === "any") p = [call(this.rt("$json"), ["v", "p", "out", String(this.big)]), ";"];
-      else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
+      if (name === "any") {
+        u.use("d");
+        p = [call(this.rt("$json"), ["v", "d", "p", "out", String(this.big)]), ";"];
+      } else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
       else {
         const [min, max] = intRange(name) as readonly [string, string];
         const wide = is64(name) && this.big;
