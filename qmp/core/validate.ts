@@ -106,10 +106,36 @@ export declare namespace StandardSchemaV1 {
  * with `--int64 bigint` they are `bigint` in both directions; JSON has one number
  * type, so `fromJson` converts the numbers of a parsed value's 64-bit members in
  * place, guided by the schema, before validation (the generated client, event
- * parser and dispatcher do this). A member whose value is `undefined` counts as
- * absent, as JSON.stringify drops it. Values are only read, never changed;
- * `__proto__` and other keys are data like any other. Nesting deeper than 1,000
- * objects and arrays is reported as a problem rather than overflowing the stack.
+ * parser and dispatcher do this).
+ *
+ * A value that validates is the value JSON.stringify sends:
+ * - An object's members are its own enumerable properties, read as
+ *   JSON.stringify reads them (a getter is called); inherited and non-enumerable
+ *   properties are not members, and `__proto__` is data like any other key. A
+ *   member whose value is `undefined` counts as absent, as JSON.stringify drops
+ *   it. Objects whose prototype is not Object.prototype (class instances,
+ *   null-prototype objects) are checked member by member for this; plain ones
+ *   (what object literals and JSON.parse make) are taken to have enumerable
+ *   properties only, so one made non-enumerable with Object.defineProperty is
+ *   still read, and in compatible mode their unknown members go unread, `toJSON`
+ *   among them.
+ * - An object or array with a toJSON method (a Date, a Buffer, a class that
+ *   defines one) and a boxed primitive are refused: JSON.stringify would send
+ *   something else, and a guard must hold for the value it narrows. Call toJSON
+ *   and validate what it returns if that is what you mean to send.
+ * - `any` takes JSON values: strings, finite numbers, booleans, null, arrays and
+ *   objects of those (and bigints with `--int64 bigint`). An undefined element,
+ *   a hole, a function, a symbol, NaN and a cycle are refused, at their own path.
+ *
+ * Limits, so that no value can hang or exhaust the process: nesting deeper than
+ * 1,000 objects and arrays (the value itself at 0, `any` contents included) is a
+ * problem, as is a value of more than 2^21 values in one call (objects, array
+ * elements, and what `any` values hold: QEMU refuses a command of more than 2^21
+ * JSON tokens); a cyclic value ends at one of the two. `problems` lists 100 at
+ * most. Nothing is thrown out of `is`, `problems`, `fromJson` or `~standard`: a
+ * getter or Proxy trap that throws makes `is` false and is a problem at its path
+ * ("'x' cannot be read: ..."), and `fromJson` leaves what it cannot convert.
+ * Values are only read, never changed (but by `fromJson`).
  */
 export interface Validator<T> extends StandardSchemaV1<unknown, T> {
   /** The schema name of what is validated. */
