@@ -24,11 +24,8 @@ const dist = (p) => pathToFileURL(join(root, "dist/generator", p)).href;
 const { loadSchema } = await import(dist("frontend/check.js"));
 const { nodeFileReader } = await import(dist("frontend/parse.js"));
 const { makeDiagnostics } = await import(dist("frontend/errors.js"));
+const { generate } = await import(dist("backend/generate.js"));
 const { DEFAULT_OPTIONS, intRange, is64, makeContext } = await import(dist("backend/context.js"));
-const { emitRuntime } = await import(dist("backend/emit/runtime.js"));
-const { emitTypes } = await import(dist("backend/emit/types.js"));
-const { emitValidators } = await import(dist("backend/emit/validators.js"));
-const { emitJsonSchema } = await import(dist("backend/emit/jsonschema.js"));
 const model = await import(dist("frontend/model.js"));
 
 const args = process.argv.slice(2);
@@ -42,8 +39,9 @@ if (!existsSync(schemaPath)) {
 
 // ---- generate and load -------------------------------------------------------
 const schema = loadSchema(schemaPath, nodeFileReader(process.cwd()), makeDiagnostics(false));
-const ctx = makeContext(schema, DEFAULT_OPTIONS, "qapi-schema.json");
-const files = [emitRuntime, emitTypes, emitValidators, emitJsonSchema].flatMap((e) => e(ctx));
+const options = { ...DEFAULT_OPTIONS, emit: new Set(["validators", "jsonschema"]) };
+const ctx = makeContext(schema, options, "qapi-schema.json");
+const files = generate(schema, options, "qapi-schema.json");
 const dir = mkdtempSync(join(tmpdir(), "qapi-gen-bench-"));
 writeFileSync(join(dir, "package.json"), '{"type":"module"}');
 for (const f of files) {

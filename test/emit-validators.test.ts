@@ -91,8 +91,13 @@ const CASES: Case[] = [
   ["size not an integer", "Point", { ...point, size: 0.5 }, "size: Parameter 'size' expects uint64"],
   ["number NaN", "Point", { ...point, ratio: NaN }, "ratio: Invalid parameter type for 'ratio', expected: number"],
   ["number Infinity", "Point", { ...point, ratio: Infinity }, "ratio: Invalid parameter type for 'ratio', expected: number"],
-  ["any rejects functions", "Point", { ...point, blob: { f: () => 1 } }, "blob: Invalid parameter type for 'blob', expected: JSON value"],
-  ["any rejects undefined in arrays", "Point", { ...point, blob: [undefined] }, "blob: Invalid parameter type for 'blob', expected: JSON value"],
+  // any: the first thing that is no JSON value, at its own path
+  ["any rejects functions", "Point", { ...point, blob: { f: () => 1 } }, "blob.f: Invalid parameter type for 'blob.f', expected: JSON value"],
+  ["any rejects undefined in arrays", "Point", { ...point, blob: [undefined] }, "blob[0]: Invalid parameter type for 'blob[0]', expected: JSON value"],
+  ["any rejects holes", "Point", { ...point, blob: [1, , 3] }, "blob[1]: Invalid parameter type for 'blob[1]', expected: JSON value"],
+  ["any skips undefined members", "Point", { ...point, blob: { a: undefined, b: [null] } }, true],
+  ["any rejects a Date", "Point", { ...point, blob: { when: new Date(0) } }, "blob.when: 'blob.when' is not sent as it is: it has a toJSON method or is a boxed primitive"],
+  ["any rejects a boxed string", "Point", { ...point, blob: [new String("x")] }, "blob[0]: 'blob[0]' is not sent as it is: it has a toJSON method or is a boxed primitive"],
   ["unknown enum value", "Point", { ...point, color: "blue" }, "color: Parameter 'color' does not accept value 'blue'", true],
   ["unknown big enum value", "Point", { ...point, big: "a9" }, "big: Parameter 'big' does not accept value 'a9'", true],
   ["enum not a string", "Point", { ...point, color: 1 }, "color: Invalid parameter type for 'color', expected: string"],
@@ -185,10 +190,20 @@ describe("generated validators", () => {
     let ok: unknown = { label: "leaf" };
     for (let i = 0; i < 200; i++) ok = { children: [ok] };
     expect(tree.is(ok)).toBe(true);
-    // any: iterative, any depth
-    let blob: unknown = 1;
-    for (let i = 0; i < 100_000; i++) blob = [blob];
-    expect(val("Point").is({ ...point, blob })).toBe(true);
+    // any: the same limit, counted from the top of the whole value
+    const nest = (n: number): unknown => {
+      let blob: unknown = 1;
+      for (let i = 0; i < n; i++) blob = [blob];
+      return blob;
+    };
+    expect(val("Point").is({ ...point, blob: nest(1000) })).toBe(true); // the blob is at depth 1
+    expect(val("Point").is({ ...point, blob: nest(1001) })).toBe(false);
+    const blobProblems = val("Point").problems({ ...point, blob: nest(100_000) });
+    expect(blobProblems).toHaveLength(1);
+    expect(blobProblems[0]!.path).toBe(`blob${"[0]".repeat(1000)}`);
+    expect(blobProblems[0]!.message).toMatch(/is nested too deeply$/);
+    expect(val("Knobs").is({ ...knobs, inner: { ...point, blob: nest(999) } })).toBe(true);
+    expect(val("Knobs").is({ ...knobs, inner: { ...point, blob: nest(1000) } })).toBe(false);
   });
 
   it("handles huge arrays and caps the problems listed", () => {

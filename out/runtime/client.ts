@@ -7,7 +7,7 @@
 // runtime/client.ts; @qapi-gen/qmp's QmpConnection is such a transport.
 
 import { QmpValidationError } from "./errors.js";
-import type { Problem, Validator } from "./validate.js";
+import { $unreadable, type Problem, type Validator } from "./validate.js";
 
 /**
  * An AbortSignal, as far as the runtime uses one. Declared here (not the DOM's or
@@ -123,9 +123,13 @@ export function $argumentProblems(
   if (v !== undefined)
     return v.problems(args ?? {}, info.gen ? "strict" : "compatible");
   const problems: Problem[] = [];
-  for (const [k, x] of Object.entries(args ?? {})) {
-    if (x !== undefined)
-      problems.push({ path: k, message: `Parameter '${k}' is unexpected` });
+  try {
+    for (const [k, x] of Object.entries(args ?? {})) {
+      if (x !== undefined)
+        problems.push({ path: k, message: `Parameter '${k}' is unexpected` });
+    }
+  } catch (e) {
+    $unreadable(problems, "", e); // a getter or Proxy trap threw
   }
   return problems;
 }

@@ -109,10 +109,36 @@ export declare namespace StandardSchemaV1 {
  * with `--int64 bigint` they are `bigint` in both directions; JSON has one number
  * type, so `fromJson` converts the numbers of a parsed value's 64-bit members in
  * place, guided by the schema, before validation (the generated client, event
- * parser and dispatcher do this). A member whose value is `undefined` counts as
- * absent, as JSON.stringify drops it. Values are only read, never changed;
- * `__proto__` and other keys are data like any other. Nesting deeper than 1,000
- * objects and arrays is reported as a problem rather than overflowing the stack.
+ * parser and dispatcher do this).
+ *
+ * A value that validates is the value JSON.stringify sends:
+ * - An object's members are its own enumerable properties, read as
+ *   JSON.stringify reads them (a getter is called); inherited and non-enumerable
+ *   properties are not members, and `__proto__` is data like any other key. A
+ *   member whose value is `undefined` counts as absent, as JSON.stringify drops
+ *   it. Objects whose prototype is not Object.prototype (class instances,
+ *   null-prototype objects) are checked member by member for this; plain ones
+ *   (what object literals and JSON.parse make) are taken to have enumerable
+ *   properties only, so one made non-enumerable with Object.defineProperty is
+ *   still read, and in compatible mode their unknown members go unread, `toJSON`
+ *   among them.
+ * - An object or array with a toJSON method (a Date, a Buffer, a class that
+ *   defines one) and a boxed primitive are refused: JSON.stringify would send
+ *   something else, and a guard must hold for the value it narrows. Call toJSON
+ *   and validate what it returns if that is what you mean to send.
+ * - `any` takes JSON values: strings, finite numbers, booleans, null, arrays and
+ *   objects of those (and bigints with `--int64 bigint`). An undefined element,
+ *   a hole, a function, a symbol, NaN and a cycle are refused, at their own path.
+ *
+ * Limits, so that no value can hang or exhaust the process: nesting deeper than
+ * 1,000 objects and arrays (the value itself at 0, `any` contents included) is a
+ * problem, as is a value of more than 2^21 values in one call (objects, array
+ * elements, and what `any` values hold: QEMU refuses a command of more than 2^21
+ * JSON tokens); a cyclic value ends at one of the two. `problems` lists 100 at
+ * most. Nothing is thrown out of `is`, `problems`, `fromJson` or `~standard`: a
+ * getter or Proxy trap that throws makes `is` false and is a problem at its path
+ * ("'x' cannot be read: ..."), and `fromJson` leaves what it cannot convert.
+ * Values are only read, never changed (but by `fromJson`).
  */
 export interface Validator<T> extends StandardSchemaV1<unknown, T> {
   /** The schema name of what is validated. */
@@ -158,10 +184,23 @@ export type $Members = (
 export const $MAX_DEPTH = 1000;
 /** @internal Problems listed at most, per call of `problems`. */
 export const $MAX_PROBLEMS = 100;
+/**
+ * @internal Values one call of `is`, `problems` or `fromJson` visits at most:
+ * objects, array elements, and the members and elements inside `any` values.
+ * QEMU refuses a command of more than 2^21 JSON tokens (its streamer's
+ * MAX_TOKEN_COUNT), and each value is at least one token.
+ */
+export const $MAX_VALUES = 2_097_152; // 2^21
+
+/** What the running call may still visit (see $MAX_VALUES); each entry point resets it. */
+let budget = $MAX_VALUES;
 
 /** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
 const hasOwn = (o: object, key: PropertyKey): boolean =>
   Object.prototype.hasOwnProperty.call(o, key);
+/** Is `key` an own enumerable property of `o` (one JSON.stringify sends)? */
+const isEnumerable = (o: object, key: PropertyKey): boolean =>
+  Object.prototype.propertyIsEnumerable.call(o, key);
 
 /** @internal Is `v` a JSON object (not null, not an array)? */
 export function $isObject(v: unknown): v is $Obj {
@@ -180,36 +219,153 @@ export function $ownKeys(o: $Obj): number {
   return m;
 }
 
-/** @internal Is `v` a JSON value (with bigints when `big`)? Iterative: any depth, no recursion. */
-export function $isJson(v: unknown, big: boolean): boolean {
-  if (typeof v !== "object" || v === null) return isJsonScalar(v, big);
-  const stack: unknown[] = [v];
-  while (stack.length > 0) {
-    const x = stack.pop();
-    switch (typeof x) {
-      case "string":
-      case "boolean":
-        break;
-      case "number":
-        if (!Number.isFinite(x)) return false;
-        break;
-      case "bigint":
-        if (!big) return false;
-        break;
-      case "object":
-        if (x === null) break;
-        if (Array.isArray(x)) {
-          for (const y of x as unknown[]) stack.push(y);
-        } else {
-          for (const k of Object.keys(x)) {
-            const y = (x as $Obj)[k];
-            if (y !== undefined) stack.push(y);
-          }
-        }
-        break;
-      default:
-        return false;
-    }
+/**
+ * @internal Is object `o` sent by JSON.stringify as its own members (or
+ * elements)? Not when it has a toJSON method (JSON.stringify sends what that
+ * returns), nor when it is a boxed primitive (sent as the primitive).
+ */
+export function $sendsItself(o: object): boolean {
+  if (typeof (o as { toJSON?: unknown }).toJSON === "function") return false;
+  return (
+    Object.getPrototypeOf(o) === Object.prototype ||
+    Array.isArray(o) ||
+    !(
+      o instanceof String ||
+      o instanceof Number ||
+      o instanceof Boolean ||
+      o instanceof BigInt
+    )
+  );
+}
+
+/** How a walk over a JSON value goes: with bigints or not, and to what depth. */
+interface JsonWalk {
+  readonly big: boolean;
+  readonly limit: number;
+  /** A walk that reports its problems: where to, and the containers it is inside. */
+  readonly trace?: JsonTrace;
+}
+
+interface JsonTrace {
+  readonly out: Problem[];
+  readonly open: Set<object>;
+  /** The walk failed for nesting deeper than its limit. */
+  tooDeep: boolean;
+}
+
+/** The walks of the guards (no allocation). */
+const NUMBERS: JsonWalk = { big: false, limit: $MAX_DEPTH };
+const BIGINTS: JsonWalk = { big: true, limit: $MAX_DEPTH };
+
+/**
+ * @internal Is `v` a JSON value (with bigints when `big`), none of its arrays
+ * and objects deeper than $MAX_DEPTH (`v` itself at depth `d`)? Within the
+ * call's budget (see $MAX_VALUES); a cycle ends at the depth limit.
+ */
+export function $isJson(v: unknown, big: boolean, d: number): boolean {
+  return json(v, big ? BIGINTS : NUMBERS, d, "");
+}
+
+/**
+ * @internal Problems of a JSON value (QAPI's `any`) at depth `d`, with bigints
+ * when `big`: the first thing that makes it none, at its own path (a value
+ * JSON cannot carry, too deep, a cycle, too large, unreadable, a toJSON method).
+ */
+export function $json(
+  v: unknown,
+  d: number,
+  p: string,
+  out: Problem[],
+  big: boolean,
+): void {
+  const trace: JsonTrace = { out, open: new Set(), tooDeep: false };
+  json(v, { big, limit: $MAX_DEPTH, trace }, d, p);
+}
+
+/**
+ * @internal The first problem that makes `v` no JSON value (with bigints when
+ * `big`; its containers at depth `d` and below, at most `limit`), checked as a
+ * call of its own; `tooDeep` when nesting is that problem. Undefined for JSON.
+ */
+export function $jsonProblem(
+  v: unknown,
+  big: boolean,
+  d: number,
+  limit: number,
+  p: string,
+): (Problem & { readonly tooDeep: boolean }) | undefined {
+  const saved = budget;
+  try {
+    budget = $MAX_VALUES;
+    if (json(v, { big, limit }, d, p)) return undefined;
+    budget = $MAX_VALUES;
+    const trace: JsonTrace = { out: [], open: new Set(), tooDeep: false };
+    json(v, { big, limit, trace }, d, p);
+    const problem = trace.out[0] ?? { path: p, message: "Invalid value" };
+    return { ...problem, tooDeep: trace.tooDeep };
+  } finally {
+    budget = saved;
+  }
+}
+
+/** Walks a JSON value; with a trace, reports where and why it is none (and finds cycles). */
+function json(v: unknown, w: JsonWalk, d: number, p: string): boolean {
+  if (typeof v === "object" && v !== null) return container(v, w, d, p);
+  if (isJsonScalar(v, w.big)) return true;
+  return fail(w, p, (out) => $type(out, p, "JSON value"));
+}
+
+function container(o: object, w: JsonWalk, d: number, p: string): boolean {
+  const t = w.trace;
+  if (d > w.limit) {
+    if (t !== undefined) t.tooDeep = true;
+    return fail(w, p, $deep);
+  }
+  if (t !== undefined) {
+    if (t.open.has(o)) return fail(w, p, cyclic);
+    t.open.add(o);
+  }
+  try {
+    if (!$sendsItself(o)) return fail(w, p, $toJSON);
+    const keys = Array.isArray(o) ? undefined : Object.keys(o);
+    const n = keys === undefined ? (o as unknown[]).length : keys.length;
+    if (n > budget) return fail(w, p, $large);
+    budget -= n;
+    return keys === undefined
+      ? elements(o as unknown[], n, w, d, p)
+      : members(o as $Obj, keys, w, d, p);
+  } catch (e) {
+    return fail(w, p, (out) => $unreadable(out, p, e));
+  } finally {
+    t?.open.delete(o);
+  }
+}
+
+function elements(
+  a: unknown[],
+  n: number,
+  w: JsonWalk,
+  d: number,
+  p: string,
+): boolean {
+  for (let i = 0; i < n; i++) {
+    const q = w.trace === undefined ? p : `${p}[${i}]`;
+    if (!json(a[i], w, d + 1, q)) return false;
+  }
+  return true;
+}
+
+function members(
+  o: $Obj,
+  keys: readonly string[],
+  w: JsonWalk,
+  d: number,
+  p: string,
+): boolean {
+  for (const k of keys) {
+    const x = o[k];
+    if (x === undefined) continue; // absent, as JSON.stringify drops it
+    if (!json(x, w, d + 1, w.trace === undefined ? p : $at(p, k))) return false;
   }
   return true;
 }
@@ -222,6 +378,16 @@ function isJsonScalar(v: unknown, big: boolean): boolean {
     v === null ||
     (t === "number" ? Number.isFinite(v) : big && t === "bigint")
   );
+}
+
+/** Reports a problem at `p` with `report` when the walk traces; false. */
+function fail(
+  w: JsonWalk,
+  p: string,
+  report: (out: Problem[], p: string) => void,
+): false {
+  if (w.trace !== undefined) report(w.trace.out, p);
+  return false;
 }
 
 /** @internal Is `v` an integer from `min` to `max`? */
@@ -239,18 +405,21 @@ export function $big(v: unknown): unknown {
   return Number.isSafeInteger(v) ? BigInt(v as number) : v;
 }
 
-/** @internal Converts the integers of array `a` in place (see $big). */
+/** @internal Converts the integers of array `a` in place (see $big), within the call's budget. */
 export function $bigs(a: unknown[]): void {
-  for (let i = 0; i < a.length; i++) {
+  const n = a.length;
+  if ((budget -= n) < 0) return;
+  for (let i = 0; i < n; i++) {
     const e = a[i];
     if (typeof e === "number") a[i] = $big(e);
   }
 }
 
-/** @internal Converts the elements of array `a` in place with `b`. */
+/** @internal Converts the elements of array `a` in place with `b`, within the limits. */
 export function $bigEach(a: unknown[], b: $Conv, d: number): void {
-  if (d > $MAX_DEPTH) return;
-  for (let i = 0; i < a.length; i++) a[i] = b(a[i], d + 1);
+  const n = a.length;
+  if (d > $MAX_DEPTH || (budget -= n) < 0) return;
+  for (let i = 0; i < n; i++) a[i] = b(a[i], d + 1);
 }
 
 /** @internal Sets own member `key` (a name objects inherit, e.g. "constructor"). */
@@ -303,6 +472,41 @@ export function $deep(out: Problem[], p: string): void {
   out.push({ path: p, message: `${named(p)} is nested too deeply` });
 }
 
+function cyclic(out: Problem[], p: string): void {
+  out.push({ path: p, message: `${named(p)} contains itself (a cycle)` });
+}
+
+/** @internal The call's budget of values (see $MAX_VALUES) ran out at `p`. */
+export function $large(out: Problem[], p: string): void {
+  out.push({
+    path: p,
+    message: `${named(p)} is too large: more than ${$MAX_VALUES} values`,
+  });
+}
+
+/** @internal An object or array that JSON.stringify would not send as it is (see $sendsItself). */
+export function $toJSON(out: Problem[], p: string): void {
+  out.push({
+    path: p,
+    message: `${named(p)} is not sent as it is: it has a toJSON method or is a boxed primitive`,
+  });
+}
+
+/** @internal Reading the value at `p` threw `e` (a getter, a Proxy trap). */
+export function $unreadable(out: Problem[], p: string, e: unknown): void {
+  if (e instanceof RangeError) return $deep(out, p); // the stack ran out
+  out.push({ path: p, message: `${named(p)} cannot be read: ${describe(e)}` });
+}
+
+/** What an exception says, whatever it is. */
+function describe(e: unknown): string {
+  try {
+    return e instanceof Error ? String(e.message) : String(e);
+  } catch {
+    return "an exception that cannot be described";
+  }
+}
+
 /** @internal */
 export function $enum(out: Problem[], p: string, v: string): void {
   out.push({
@@ -320,16 +524,6 @@ export function $alternate(out: Problem[], p: string, expected: string): void {
         ? `Invalid type, expected: ${expected}`
         : `Invalid parameter type for ${leaf(p)}, expected: ${expected}`,
   });
-}
-
-/** @internal Problems of a JSON value (QAPI's `any`), with bigints when `big`. */
-export function $json(
-  v: unknown,
-  p: string,
-  out: Problem[],
-  big: boolean,
-): void {
-  if (!$isJson(v, big)) $type(out, p, "JSON value");
 }
 
 /**
@@ -398,6 +592,7 @@ export function $unknown(
   out: Problem[],
 ): void {
   for (const k of Object.keys(o)) {
+    if (out.length >= $MAX_PROBLEMS) return;
     if (o[k] === undefined || known.some((s) => s.has(k))) continue;
     out.push({
       path: $at(p, k),
@@ -408,7 +603,8 @@ export function $unknown(
 
 /**
  * @internal Problems of member `key` of `o` (at path `p`), checked with `check`.
- * `flags`: 1 optional, 2 array of what `check` checks.
+ * `flags`: 1 optional, 2 array of what `check` checks. Only an own enumerable
+ * member counts, as only such a one is sent.
  */
 export function $member(
   out: Problem[],
@@ -420,14 +616,19 @@ export function $member(
   c: boolean,
   d: number,
 ): void {
-  const v = hasOwn(Object.prototype, key) ? $own(o, key) : o[key];
+  if (out.length >= $MAX_PROBLEMS) return;
   const q = $at(p, key);
-  if (v === undefined) {
-    if ((flags & 1) === 0) $missing(out, q);
-  } else if ((flags & 2) !== 0) {
-    $array(v, c, d, q, out, check);
-  } else {
-    check(v, c, d, q, out);
+  try {
+    const v = isEnumerable(o, key) ? o[key] : undefined;
+    if (v === undefined) {
+      if ((flags & 1) === 0) $missing(out, q);
+    } else if ((flags & 2) !== 0) {
+      $array(v, c, d, q, out, check);
+    } else {
+      check(v, c, d, q, out);
+    }
+  } catch (e) {
+    $unreadable(out, q, e);
   }
 }
 
@@ -440,12 +641,24 @@ export function $array(
   out: Problem[],
   check: $Check,
 ): void {
-  if (!Array.isArray(v)) $type(out, p, "array");
-  else if (d > $MAX_DEPTH) $deep(out, p);
-  else {
-    for (let i = 0; i < v.length && out.length < $MAX_PROBLEMS; i++) {
-      check(v[i], c, d + 1, `${p}[${String(i)}]`, out);
+  if (out.length >= $MAX_PROBLEMS) return;
+  try {
+    if (!Array.isArray(v)) return $type(out, p, "array");
+    if (d > $MAX_DEPTH) return $deep(out, p);
+    if (!$sendsItself(v)) return $toJSON(out, p);
+    const n = v.length;
+    if (n > budget) return $large(out, p);
+    budget -= n;
+    for (let i = 0; i < n && out.length < $MAX_PROBLEMS; i++) {
+      const q = `${p}[${i}]`;
+      try {
+        check(v[i], c, d + 1, q, out);
+      } catch (e) {
+        $unreadable(out, q, e);
+      }
     }
+  } catch (e) {
+    $unreadable(out, p, e);
   }
 }
 
@@ -458,13 +671,51 @@ export function $object(
   out: Problem[],
   q: $Members,
 ): void {
-  if (!$isObject(v)) $type(out, p, "object");
-  else if (d > $MAX_DEPTH) $deep(out, p);
-  else {
+  if (out.length >= $MAX_PROBLEMS) return;
+  try {
+    if (!$isObject(v)) return $type(out, p, "object");
+    if (d > $MAX_DEPTH) return $deep(out, p);
+    if (!$sendsItself(v)) return $toJSON(out, p);
+    if (--budget < 0) return $large(out, p);
     const ks: ReadonlySet<string>[] = [];
     q(v, c, d, p, out, ks);
     if (!c) $unknown(v, ks, p, out);
+  } catch (e) {
+    $unreadable(out, p, e);
   }
+}
+
+/**
+ * @internal The guard's test of an object: is `v` an object within the depth
+ * limit and the call's budget (spending one value)?
+ */
+export function $enter(v: unknown, d: number): v is $Obj {
+  return $isObject(v) && d <= $MAX_DEPTH && --budget >= 0;
+}
+
+/**
+ * @internal The guard's test of an array: is `v` an array that JSON.stringify
+ * sends as its elements, within the call's budget (spending its length)?
+ */
+export function $isArray(v: unknown): v is unknown[] {
+  return (
+    Array.isArray(v) &&
+    (budget -= v.length) >= 0 &&
+    typeof (v as { toJSON?: unknown }).toJSON !== "function"
+  );
+}
+
+/**
+ * @internal The guard of an object that is not plain (its prototype is not
+ * Object.prototype: a class instance, a null-prototype object, a Proxy that says
+ * so): its inherited and non-enumerable properties are not sent, so it is
+ * checked by `p`, which reads own enumerable members only.
+ */
+export function $exact(v: $Obj, c: boolean, d: number, p: $Check): boolean {
+  budget++; // the guard's $enter spent what `p` spends again
+  const out: Problem[] = [];
+  p(v, c, d, "", out);
+  return out.length === 0;
 }
 
 /** A Problem's path as Standard Schema path segments. */
@@ -495,32 +746,41 @@ class SchemaValidator<T> implements Validator<T> {
   fromJson(value: unknown): unknown {
     const b = this.b;
     if (b === undefined) return value;
+    const saved = budget;
+    budget = $MAX_VALUES;
     try {
       return b(value, 0);
-    } catch (e) {
-      if (e instanceof RangeError) return value;
-      throw e;
+    } catch {
+      return value; // validation will say what is wrong
+    } finally {
+      budget = saved;
     }
   }
 
   is(value: unknown, mode?: ValidationMode): value is T {
+    const saved = budget; // a getter may call a validator
+    budget = $MAX_VALUES;
     try {
       return this.g(value, mode === "compatible", 0);
-    } catch (e) {
-      if (e instanceof RangeError) return false;
-      throw e;
+    } catch {
+      return false; // a getter or Proxy trap threw
+    } finally {
+      budget = saved;
     }
   }
 
   problems(value: unknown, mode?: ValidationMode): Problem[] {
     const c = mode === "compatible";
     const out: Problem[] = [];
+    if (this.is(value, mode)) return out;
+    const saved = budget;
+    budget = $MAX_VALUES;
     try {
-      if (this.g(value, c, 0)) return out;
       this.p(value, c, 0, "", out);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
-      $deep(out, "");
+      $unreadable(out, "", e);
+    } finally {
+      budget = saved;
     }
     if (out.length > $MAX_PROBLEMS) out.length = $MAX_PROBLEMS;
     if (out.length === 0) $type(out, "", this.name);

@@ -198,17 +198,17 @@ export function $p_bool(
 }
 
 export function $g_any(v: unknown): boolean {
-  return $isJson(v, false);
+  return $isJson(v, false, 0);
 }
 
 export function $p_any(
   v: unknown,
   _c: boolean,
-  _d: number,
+  d: number,
   p: string,
   out: Problem[],
 ): void {
-  $json(v, p, out, false);
+  $json(v, d, p, out, false);
 }
 
 export function $g_null(v: unknown): boolean {

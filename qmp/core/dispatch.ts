@@ -5,7 +5,7 @@
 
 import type { QmpCommandInfo } from "./client.js";
 import { $argumentProblems } from "./client.js";
-import type { Problem } from "./validate.js";
+import { $jsonProblem, type Problem } from "./validate.js";
 import type { QmpResponse } from "./wire.js";
 
 /** What a handler learns about the command it executes, besides its arguments. */
@@ -25,8 +25,9 @@ export interface QmpHandlerContext<Name extends string = string> {
  *   the `oob` capability); false answers it as an unexpected member.
  * - `validateReturns` (default "strict"): how handlers' return values are checked:
  *   "strict" (a faithful QEMU sends nothing the schema lacks), "compatible" (a
- *   proxy passing on a newer QEMU's replies), or "off". An invalid return value
- *   is answered with a GenericError.
+ *   proxy passing on a newer QEMU's replies), or "off" (not against the schema;
+ *   still as JSON data, as every mode checks them). An invalid return value is
+ *   answered with a GenericError.
  */
 export interface QmpDispatcherOptions {
   readonly oob?: boolean | undefined;
@@ -41,18 +42,27 @@ export interface $DispatchEntry {
 
 type Request = Record<string, unknown>;
 
+/** Containers a message may nest: QEMU's JSON streamer refuses more (MAX_NESTING there). */
+const MAX_NESTING = 1024;
+
+/**
+ * A request's id: `value` to echo (a copy of an object id, as it arrived),
+ * `given` for the handler; undefined when the request has none.
+ */
+type Id = { readonly value: unknown; readonly given: unknown } | undefined;
+
 /** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
 const hasOwn = (o: object, key: PropertyKey): boolean =>
   Object.prototype.hasOwnProperty.call(o, key);
 
-function errorResponse(
-  errorClass: string,
-  desc: string,
-  request: Request | undefined,
-): QmpResponse {
+/** The platform's structuredClone (Node, browsers, Deno), typed without a DOM or Node lib. */
+const platform = globalThis as unknown as {
+  structuredClone?: (value: unknown) => unknown;
+};
+
+function errorResponse(errorClass: string, desc: string, id: Id): QmpResponse {
   const response: QmpResponse = { error: { class: errorClass, desc } };
-  if (request !== undefined && hasOwn(request, "id"))
-    response.id = request["id"];
+  if (id !== undefined) response.id = id.value;
   return response;
 }
 
@@ -60,69 +70,85 @@ function first(problems: readonly Problem[]): string {
   return problems[0]?.message ?? "Invalid value";
 }
 
+/**
+ * The id of request `req`, read once: a copy of an object id (a handler or the
+ * caller may change the original meanwhile), or the error QEMU answers a request
+ * it cannot echo with (too deep: refused as QEMU's parser refuses it).
+ */
+function readId(req: Request): Id | QmpResponse {
+  if (!hasOwn(req, "id")) return undefined;
+  const value = req["id"];
+  if (value === undefined) return undefined; // JSON.stringify sends no id
+  if (typeof value !== "object" || value === null)
+    return { value, given: value };
+  const problem = $jsonProblem(value, true, 2, MAX_NESTING, "id");
+  if (problem !== undefined) {
+    const desc = problem.tooDeep
+      ? "JSON nesting depth limit exceeded"
+      : `QMP input member 'id' is no JSON value: ${problem.message}`;
+    return errorResponse("GenericError", desc, undefined);
+  }
+  try {
+    return { value: platform.structuredClone?.(value) ?? value, given: value };
+  } catch {
+    return { value, given: value }; // a Proxy: it cannot be copied, but it serialises
+  }
+}
+
+/** What a well-formed request asks for. */
+interface Parsed {
+  readonly command: string;
+  readonly oob: boolean;
+  readonly args: Request | undefined;
+}
+
 /** The command a request names, or the error QEMU answers a malformed request with. */
 function parseRequest(
   req: Request,
   allowOob: boolean,
-): { command: string; oob: boolean } | QmpResponse {
+  id: Id,
+): Parsed | QmpResponse {
   let command: string | undefined;
   let oob = false;
+  let args: Request | undefined;
+  const bad = (desc: string): QmpResponse =>
+    errorResponse("GenericError", desc, id);
   for (const key of Object.keys(req)) {
+    if (key === "id") continue;
     const value = req[key];
     if (value === undefined) continue;
     if (key === "execute" || (key === "exec-oob" && allowOob)) {
       if (typeof value !== "string")
-        return errorResponse(
-          "GenericError",
-          `QMP input member '${key}' must be a string`,
-          req,
-        );
+        return bad(`QMP input member '${key}' must be a string`);
       if (command !== undefined)
-        return errorResponse(
-          "GenericError",
-          `QMP input member '${key}' is unexpected`,
-          req,
-        );
+        return bad(`QMP input member '${key}' is unexpected`);
       command = value;
       oob = key === "exec-oob";
     } else if (key === "arguments") {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) {
-        return errorResponse(
-          "GenericError",
-          "QMP input member 'arguments' must be an object",
-          req,
-        );
-      }
-    } else if (key !== "id") {
-      return errorResponse(
-        "GenericError",
-        `QMP input member '${key}' is unexpected`,
-        req,
-      );
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        return bad("QMP input member 'arguments' must be an object");
+      args = value as Request;
+    } else {
+      return bad(`QMP input member '${key}' is unexpected`);
     }
   }
-  if (command === undefined)
-    return errorResponse(
-      "GenericError",
-      "QMP input lacks member 'execute'",
-      req,
-    );
-  return { command, oob };
+  if (command === undefined) return bad("QMP input lacks member 'execute'");
+  return { command, oob, args };
 }
 
-/** An error's message, or a fallback when even that cannot be read (a throwing getter, a revoked Proxy). */
+/** What an exception says, or a fallback when even that cannot be read (a throwing getter, a revoked Proxy). */
 function messageOf(e: unknown): string {
   try {
     // a getter or a subclass may make an Error's message anything
     const message: unknown = e instanceof Error ? e.message : e;
     return typeof message === "string" ? message : String(message);
   } catch {
-    return "the command's handler failed with an unreadable error";
+    return "an exception that cannot be described";
   }
 }
 
 /** The error response for what a handler threw: its class and desc, else a GenericError. */
-function thrownResponse(e: unknown, req: Request): QmpResponse {
+function thrownResponse(e: unknown, id: Id): QmpResponse {
   let cls: unknown;
   let desc: unknown;
   try {
@@ -133,11 +159,11 @@ function thrownResponse(e: unknown, req: Request): QmpResponse {
     }
   } catch (inner) {
     // Reading the error failed: answer with what that failure says.
-    return errorResponse("GenericError", messageOf(inner), req);
+    return errorResponse("GenericError", messageOf(inner), id);
   }
   if (typeof cls === "string" && typeof desc === "string")
-    return errorResponse(cls, desc, req);
-  return errorResponse("GenericError", messageOf(e), req);
+    return errorResponse(cls, desc, id);
+  return errorResponse("GenericError", messageOf(e), id);
 }
 
 /**
@@ -151,11 +177,24 @@ function thrownResponse(e: unknown, req: Request): QmpResponse {
  * - arguments checked strictly: GenericError naming the first problem as QEMU
  *   does ("Parameter 'actions[0].data.extra' is unexpected", "Parameter 'device'
  *   is missing", "Invalid parameter type for 'x', expected: integer");
- * - the handler's return value checked (see options); an error it throws answered
- *   with its class and desc (a QmpError, or any object with string `class` and
- *   `desc`), any other as GenericError with its message;
- * - `id` echoed in every response to an object input;
+ * - the handler's return value checked (see options) and, in every mode, that it
+ *   is JSON data, which any serialiser can send: no cycle, no function, no
+ *   toJSON method, no getter that throws, nested at most 1,024 deep with the
+ *   response (QEMU's limit) and within the validators' budget of values;
+ * - an error the handler throws answered with its class and desc (a QmpError, or
+ *   any object with string `class` and `desc`), any other as GenericError with
+ *   its message (or, when even that cannot be read, what reading it threw);
+ * - `id` echoed in every response to an object input, as it arrived: an object
+ *   id is copied before the handler runs, so neither the handler nor the caller
+ *   can change what is echoed. An id nested deeper than QEMU accepts (1,024 with
+ *   the request) is answered "JSON nesting depth limit exceeded" without id, as
+ *   QEMU's parser answers it; an id that is no JSON value (a cycle, a function)
+ *   is answered without id too;
+ * - a request or handlers object whose getter or Proxy trap throws: GenericError
+ *   with what it threw;
  * - no response (undefined) for a successful `success-response: false` command.
+ *
+ * `dispatch` never rejects: every request gets its answer.
  */
 export class QmpDispatcherCore<Handlers extends object> {
   readonly handlers: Handlers;
@@ -172,23 +211,42 @@ export class QmpDispatcherCore<Handlers extends object> {
     this.options = options;
   }
 
-  /** The response to one raw command (undefined when QEMU would send none). */
+  /**
+   * The response to one raw command (undefined when QEMU would send none). Never
+   * rejects: whatever the request holds and whatever the handler does, the
+   * response is JSON data (bigints aside) carrying the request's id as it arrived.
+   */
   async dispatch(request: unknown): Promise<QmpResponse | undefined> {
-    if (
-      typeof request !== "object" ||
-      request === null ||
-      Array.isArray(request)
-    ) {
-      return errorResponse(
-        "GenericError",
-        "QMP input must be a JSON object",
-        undefined,
-      );
+    let id: Id;
+    try {
+      if (
+        typeof request !== "object" ||
+        request === null ||
+        Array.isArray(request)
+      )
+        return errorResponse(
+          "GenericError",
+          "QMP input must be a JSON object",
+          undefined,
+        );
+      const req = request as Request;
+      const read = readId(req);
+      if (read !== undefined && !("value" in read)) return read;
+      id = read;
+      const parsed = parseRequest(req, this.options.oob !== false, id);
+      if (!("command" in parsed)) return parsed;
+      return await this.execute(parsed, id);
+    } catch (e) {
+      // A getter or Proxy trap of the request or the handlers threw.
+      return errorResponse("GenericError", messageOf(e), id);
     }
-    const req = request as Request;
-    const parsed = parseRequest(req, this.options.oob !== false);
-    if (!("command" in parsed)) return parsed;
-    const { command, oob } = parsed;
+  }
+
+  /** Runs a well-formed request's command. */
+  private async execute(
+    { command, oob, args: raw }: Parsed,
+    id: Id,
+  ): Promise<QmpResponse | undefined> {
     const entry = hasOwn(this.table, command) ? this.table[command] : undefined;
     const handler =
       entry === undefined
@@ -198,7 +256,7 @@ export class QmpDispatcherCore<Handlers extends object> {
       return errorResponse(
         "CommandNotFound",
         `The command ${command} has not been found`,
-        req,
+        id,
       );
     }
     const { info } = entry;
@@ -206,19 +264,15 @@ export class QmpDispatcherCore<Handlers extends object> {
       return errorResponse(
         "GenericError",
         `The command ${command} does not support OOB`,
-        req,
+        id,
       );
-    const raw = hasOwn(req, "arguments") ? (req["arguments"] as Request) : {};
+    const given = raw ?? {};
     const args =
-      info.args === undefined ? raw : (info.args.fromJson(raw) as Request);
+      info.args === undefined ? given : (info.args.fromJson(given) as Request);
     const problems = $argumentProblems(info, args);
     if (problems.length > 0)
-      return errorResponse("GenericError", first(problems), req);
-    const context: QmpHandlerContext = {
-      command,
-      id: hasOwn(req, "id") ? req["id"] : undefined,
-      oob,
-    };
+      return errorResponse("GenericError", first(problems), id);
+    const context: QmpHandlerContext = { command, id: id?.given, oob };
     let result: unknown;
     try {
       result = await (handler as (a: unknown, c: unknown) => unknown).call(
@@ -227,34 +281,40 @@ export class QmpDispatcherCore<Handlers extends object> {
         context,
       );
     } catch (e) {
-      return thrownResponse(e, req);
+      return thrownResponse(e, id);
     }
-    return this.answer(info, result, req);
+    return this.answer(info, result, id);
   }
 
-  /** The success response for a handler's result, or the error when the result is invalid. */
+  /**
+   * The success response for a handler's result, or the error when the result is
+   * invalid: not of the schema's type (unless `validateReturns` is "off"), or not
+   * JSON data (a cycle, a toJSON method, a throwing getter, nested too deeply).
+   */
   private answer(
     info: QmpCommandInfo,
     result: unknown,
-    req: Request,
+    id: Id,
   ): QmpResponse | undefined {
     if (!info.successResponse) return undefined;
     const returns = info.returns;
     const mode = this.options.validateReturns ?? "strict";
     if (returns === undefined) {
       result = {};
-    } else if (mode !== "off") {
-      const problems = returns.problems(result, mode);
-      if (problems.length > 0) {
+    } else {
+      const problem =
+        (mode === "off" ? undefined : returns.problems(result, mode)[0]) ??
+        $jsonProblem(result, true, 2, MAX_NESTING, "");
+      if (problem !== undefined) {
         return errorResponse(
           "GenericError",
-          `Invalid return value of command '${info.name}': ${first(problems)}`,
-          req,
+          `Invalid return value of command '${info.name}': ${problem.message}`,
+          id,
         );
       }
     }
     const response: QmpResponse = { return: result };
-    if (hasOwn(req, "id")) response.id = req["id"];
+    if (id !== undefined) response.id = id.value;
     return response;
   }
 }

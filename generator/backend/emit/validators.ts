@@ -157,11 +157,11 @@ class ValidatorsFile {
 
   /**
    * How many of (c, d) the guard of a (non-array) `t` reads after the value: none
-   * for built-ins (checked inline), the mode for enums, mode and depth for object
+   * for built-ins (checked inline) but `any` (the depth, so both), the mode for enums, mode and depth for object
    * types, what their alternatives' checks read for alternates.
    */
   private reads(t: Type): number {
-    if (t instanceof BuiltinType) return 0;
+    if (t instanceof BuiltinType) return t.name === "any" ? 2 : 0;
     if (t instanceof EnumType) return 1;
     if (!(t instanceof AlternateType)) return 2;
     let n = this.alternateReads.get(t);
@@ -199,11 +199,15 @@ class ValidatorsFile {
 
   /** The check of a value `v` of (non-array) type `t` in a guard at depth `depth`. */
   private check(t: Type, v: string, depth: Doc, u: Uses): Check {
-    if (t instanceof BuiltinType) return this.builtinCheck(t, v);
+    if (t instanceof BuiltinType) {
+      if (t.name === "any") u.use("d");
+      return this.builtinCheck(t, v, depth);
+    }
     return call(this.fn("g", t), [v, ...u.pass(this.reads(t), [["c", "c"], ["d", depth]])]);
   }
 
-  private builtinCheck(t: BuiltinType, v: string): Check {
+  /** The check of a built-in type; `depth` is the depth of `v` (for `any`). */
+  private builtinCheck(t: BuiltinType, v: string, depth: Doc): Check {
     switch (t.name) {
       case "str":
         return bin("===", `typeof ${v}`, '"string"');
@@ -214,7 +218,7 @@ class ValidatorsFile {
       case "number":
         return call("Number.isFinite", [v]);
       case "any":
-        return call(this.rt("$isJson"), [v, String(this.big)]);
+        return call(this.rt("$isJson"), [v, String(this.big), depth]);
       default: {
         const [min, max] = intRange(t.name) as readonly [string, string];
         if (is64(t.name)) {
@@ -239,7 +243,7 @@ class ValidatorsFile {
   private guardValue(t: Type, fail: string, u: Uses): Doc[] {
     if (t instanceof ArrayType) {
       const el = this.negate(this.check(t.elementType, "e", ["d", " + ", "1"], u));
-      return [ifStatement(not("Array.isArray(x)"), fail), forOf("e", "x", ifStatement(el, fail))];
+      return [ifStatement(not(call(this.rt("$isArray"), ["x"])), fail), forOf("e", "x", ifStatement(el, fail))];
     }
     return [ifStatement(this.negate(this.check(t, "x", "d + 1", u)), fail)];
   }
@@ -267,7 +271,7 @@ class ValidatorsFile {
       if (i === 0) body.push(declaration(members.length === 1 ? "const" : "let", "x", "unknown", value));
       else body.push(["x = ", value, ";"]);
       // Right after the first read, where the optimizer knows v's maps and can fold
-      // the prototype test (measured: cheaper than at the end).
+      // the prototype test (measured: cheaper than before the read).
       if (i === 0) body.push(...first);
       const checks = this.guardValue(m.type, fail, u);
       if (m.optional) body.push(ifStatement("x !== undefined", block([...checks, "n++;"]), { block: true }));
@@ -385,28 +389,32 @@ class ValidatorsFile {
     else this.structMembers(t, tsName);
     const u = new Uses();
     ["v", "c", "d"].forEach((n) => u.use(n));
-    const head = ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return false;");
-    const body: Doc[] = [head];
-    const counted = t.branches === undefined && this.enabledMembers(t).length > 0;
-    if (t.branches === undefined) {
-      const plain = declaration("const", "plain", undefined, chain("&&", ["!c", bin("===", "Object.getPrototypeOf(v)", "Object.prototype")]));
+    // Members are read as JSON.stringify sends them only on plain objects (what
+    // object literals and JSON.parse make); any other goes by the problems function,
+    // which reads own enumerable members alone.
+    const body: Doc[] = [ifStatement(not(call(this.rt("$enter"), ["v", "d"])), "return false;")];
+    const plain = ifStatement(
+      bin("!==", "Object.getPrototypeOf(v)", "Object.prototype"),
+      returnStatement(call(this.rt("$exact"), ["v", "c", "d", `$p_${tsName}`])),
+    );
+    if (t.branches === undefined && this.enabledMembers(t).length > 0) {
       body.push(...this.memberChecks(t, "v", "return false;", u, [plain]));
       if (!this.enabledMembers(t).some((m) => m.optional)) body.push(`const n = ${this.enabledMembers(t).length};`);
+    } else if (t.branches === undefined) {
+      body.push(plain, "const n = 0;");
     } else {
       const args = ["v", "c", "d"].slice(0, this.membersArity(t));
-      body.push(declaration("const", "n", undefined, call(`$m_${tsName}`, args)), "if (n < 0) return false;");
+      body.push(plain, declaration("const", "n", undefined, call(`$m_${tsName}`, args)), "if (n < 0) return false;");
     }
     // Strict mode: exactly the known members. for-in counts keys without allocating,
-    // and inline it sees this type's objects only. It would also count inherited
-    // enumerable members, which plain objects (parsed JSON) never have: objects not
-    // plain, or with undefined members, have their own keys counted by $ownKeys.
+    // and inline it sees this type's objects only; objects with undefined members
+    // have their keys counted by $ownKeys.
     body.push(
       "if (c) return true;",
-      ifStatement(
-        counted ? "plain" : bin("===", "Object.getPrototypeOf(v)", "Object.prototype"),
-        block(["let k = 0;", countKeysDirective(this.ctx.options.target), "for (const _ in v) k++;", "if (k === n) return true;"]),
-        { block: true },
-      ),
+      "let k = 0;",
+      countKeysDirective(this.ctx.options.target),
+      "for (const _ in v) k++;",
+      "if (k === n) return true;",
       returnStatement(bin("===", call(this.rt("$ownKeys"), ["v"]), "n")),
     );
     this.internal(`$g_${tsName}`, u.params([["v", "unknown"], ["c", "boolean"], ["d", "number"]]), "boolean", body);
@@ -471,7 +479,8 @@ class ValidatorsFile {
       const test = this.dispatch(a.type);
       if (a.type instanceof ArrayType) {
         const el = this.negate(this.check(a.type.elementType, "e", "d + 1", gu));
-        g.push(ifStatement(test, block([forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
+        const whole = ifStatement(not(call(this.rt("$isArray"), ["v"])), "return false;");
+        g.push(ifStatement(test, block([whole, forOf("e", "v", ifStatement(el, "return false;")), "return true;"]), { block: true }));
         ["c", "d"].forEach((n) => pu.use(n));
         p.push([test, [call(this.rt("$array"), ["v", "c", "d", "p", "out", this.fn("p", a.type.elementType)]), ";"]]);
       } else {
@@ -532,7 +541,7 @@ class ValidatorsFile {
       }
     } else {
       u.use("d");
-      body.push(ifStatement(chain("||", [not(call(this.rt("$isObject"), ["v"])), bin(">", "d", this.rt("$MAX_DEPTH"))]), "return v;"));
+      body.push(ifStatement(not(call(this.rt("$enter"), ["v", "d"])), "return v;"));
       const members = this.enabledMembers(t).filter((m) => isWide(this.ctx, m.type));
       members.forEach((m, i) => {
         const value = this.read("v", m.name);
@@ -573,10 +582,10 @@ class ValidatorsFile {
       { name: "mode", type: this.rtType("ValidationMode"), optional: true },
     ];
     const ret: Doc = ["value is ", type];
-    // a guard that does not read the mode (an alternate of built-ins) is the validator's
-    const arity = t instanceof EnumType ? 2 : 1 + this.reads(t);
+    // An enum's guard only tests a string; the others go through the validator, which
+    // turns what a getter or Proxy trap throws into false and sets the call's budget.
     const test =
-      arity === 1 ? call(`${validator}.is`, ["value", "mode"]) : call(`$g_${tsName}`, ["value", 'mode === "compatible"', "0"].slice(0, arity));
+      t instanceof EnumType ? call(`$g_${tsName}`, ["value", 'mode === "compatible"']) : call(`${validator}.is`, ["value", "mode"]);
     this.file.add(
       functionDeclaration(guard, params, ret, [returnStatement(test)], { exported: true }),
       functionDeclaration(guard, params, ret, undefined, { exported: true }),
@@ -603,14 +612,16 @@ class ValidatorsFile {
     for (const e of this.ctx.schema.entities) {
       if (!(e instanceof BuiltinType)) continue;
       const name = e.name;
-      const c = this.builtinCheck(e, "v");
+      const c = this.builtinCheck(e, "v", "0");
       this.internal(`$g_${name}`, [{ name: "v", type: "unknown" }], "boolean", [returnStatement(c)]);
       const u = new Uses();
       ["v", "p", "out"].forEach((n) => u.use(n));
       const expected = BUILTIN_EXPECTED[name];
       let p: Doc;
-      if (name === "any") p = [call(this.rt("$json"), ["v", "p", "out", String(this.big)]), ";"];
-      else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
+      if (name === "any") {
+        u.use("d");
+        p = [call(this.rt("$json"), ["v", "d", "p", "out", String(this.big)]), ";"];
+      } else if (expected !== undefined) p = ifStatement(this.negate(c), [call(this.rt("$type"), ["out", "p", str(expected)]), ";"]);
       else {
         const [min, max] = intRange(name) as readonly [string, string];
         // 64-bit as numbers: exact within ±(2^53 - 1), which is what $int checks (the range's ends are no doubles)
