@@ -168,14 +168,15 @@ describe("$waitFor", () => {
     expect(s.listening).toBe(0);
   });
 
-  it("rejects when aborted, with the signal's reason; at once when aborted already", async () => {
+  it("rejects when aborted, with the signal's reason as the cause; at once when aborted already", async () => {
     const s = source();
     const c = new AbortController();
+    const reason = new Error("enough");
     const waiting = $waitFor(s, parse, "PING", { signal: c.signal, timeout: 60_000 });
-    c.abort(new Error("enough"));
-    await expect(waiting).rejects.toThrow("enough");
+    c.abort(reason);
+    await expect(waiting).rejects.toMatchObject({ name: "AbortError", cause: reason });
     expect(s.listening).toBe(0);
-    await expect($waitFor(s, parse, "PING", { signal: c.signal })).rejects.toThrow("enough");
+    await expect($waitFor(s, parse, "PING", { signal: c.signal })).rejects.toMatchObject({ name: "AbortError", cause: reason });
     expect(s.listening).toBe(0);
   });
 
@@ -189,7 +190,7 @@ describe("$waitFor", () => {
     };
     const waiting = $waitFor(s, parse, "PING", { signal });
     onAbort?.();
-    await expect(waiting).rejects.toThrow(new Error("waiting for PING: aborted"));
+    await expect(waiting).rejects.toMatchObject({ name: "AbortError", message: "waiting for PING: aborted", cause: undefined });
     expect(onAbort).toBeUndefined(); // removed once settled
   });
 

@@ -86,7 +86,7 @@ import { queryStatus, isStatusInfo, QmpClient, type StatusInfo } from "./index.j
 declare const t: { execute(c: string, a?: object, o?: object): Promise<unknown> };
 export const s: Promise<StatusInfo> = queryStatus(t);
 export const ok: boolean = isStatusInfo({ running: true, status: "paused" });
-export const c = new QmpClient(t);
+export const c: QmpClient = new QmpClient(t);
 `;
     expect(typecheck(files, { "app.ts": app })).toEqual([]);
     const dts = files.find((f) => f.path === "validators/s.d.ts")?.content ?? "";
@@ -189,7 +189,7 @@ qmp.on("PINGED", (data) => {
 });
 // @ts-expect-error a misspelt event name
 qmp.on("PINGD", () => {});
-export const e = qmp.waitForEvent("STOP", { timeout: 10 });
+export const e: Promise<{ readonly event: "STOP" }> = qmp.waitForEvent("STOP", { timeout: 10 });
 `;
     expect(typecheck(generateOf(SCHEMA), { "app.ts": app })).toEqual([]);
   });

@@ -312,7 +312,9 @@ export function $jsonProblem(
 function json(v: unknown, w: JsonWalk, d: number, p: string): boolean {
   if (typeof v === "object" && v !== null) return container(v, w, d, p);
   if (isJsonScalar(v, w.big)) return true;
-  return fail(w, p, (out) => $type(out, p, "JSON value"));
+  return fail(w, p, (out) => {
+    $type(out, p, "JSON value");
+  });
 }
 
 function container(o: object, w: JsonWalk, d: number, p: string): boolean {
@@ -335,7 +337,9 @@ function container(o: object, w: JsonWalk, d: number, p: string): boolean {
       ? elements(o as unknown[], n, w, d, p)
       : members(o as $Obj, keys, w, d, p);
   } catch (e) {
-    return fail(w, p, (out) => $unreadable(out, p, e));
+    return fail(w, p, (out) => {
+      $unreadable(out, p, e);
+    });
   } finally {
     t?.open.delete(o);
   }
@@ -349,7 +353,7 @@ function elements(
   p: string,
 ): boolean {
   for (let i = 0; i < n; i++) {
-    const q = w.trace === undefined ? p : `${p}[${i}]`;
+    const q = w.trace === undefined ? p : `${p}[${String(i)}]`;
     if (!json(a[i], w, d + 1, q)) return false;
   }
   return true;
@@ -480,7 +484,7 @@ function cyclic(out: Problem[], p: string): void {
 export function $large(out: Problem[], p: string): void {
   out.push({
     path: p,
-    message: `${named(p)} is too large: more than ${$MAX_VALUES} values`,
+    message: `${named(p)} is too large: more than ${String($MAX_VALUES)} values`,
   });
 }
 
@@ -494,14 +498,21 @@ export function $toJSON(out: Problem[], p: string): void {
 
 /** @internal Reading the value at `p` threw `e` (a getter, a Proxy trap). */
 export function $unreadable(out: Problem[], p: string, e: unknown): void {
-  if (e instanceof RangeError) return $deep(out, p); // the stack ran out
-  out.push({ path: p, message: `${named(p)} cannot be read: ${describe(e)}` });
+  if (e instanceof RangeError)
+    $deep(out, p); // the stack ran out
+  else
+    out.push({
+      path: p,
+      message: `${named(p)} cannot be read: ${describe(e)}`,
+    });
 }
 
 /** What an exception says, whatever it is. */
 function describe(e: unknown): string {
   try {
-    return e instanceof Error ? String(e.message) : String(e);
+    // a getter or a subclass may make an Error's message anything
+    const message: unknown = e instanceof Error ? e.message : e;
+    return typeof message === "string" ? message : String(message);
   } catch {
     return "an exception that cannot be described";
   }
@@ -643,18 +654,22 @@ export function $array(
 ): void {
   if (out.length >= $MAX_PROBLEMS) return;
   try {
-    if (!Array.isArray(v)) return $type(out, p, "array");
-    if (d > $MAX_DEPTH) return $deep(out, p);
-    if (!$sendsItself(v)) return $toJSON(out, p);
-    const n = v.length;
-    if (n > budget) return $large(out, p);
-    budget -= n;
-    for (let i = 0; i < n && out.length < $MAX_PROBLEMS; i++) {
-      const q = `${p}[${i}]`;
-      try {
-        check(v[i], c, d + 1, q, out);
-      } catch (e) {
-        $unreadable(out, q, e);
+    if (!Array.isArray(v)) $type(out, p, "array");
+    else if (d > $MAX_DEPTH) $deep(out, p);
+    else if (!$sendsItself(v)) $toJSON(out, p);
+    else {
+      const n = v.length;
+      if (n > budget) $large(out, p);
+      else {
+        budget -= n;
+        for (let i = 0; i < n && out.length < $MAX_PROBLEMS; i++) {
+          const q = `${p}[${String(i)}]`;
+          try {
+            check(v[i], c, d + 1, q, out);
+          } catch (e) {
+            $unreadable(out, q, e);
+          }
+        }
       }
     }
   } catch (e) {
@@ -673,13 +688,15 @@ export function $object(
 ): void {
   if (out.length >= $MAX_PROBLEMS) return;
   try {
-    if (!$isObject(v)) return $type(out, p, "object");
-    if (d > $MAX_DEPTH) return $deep(out, p);
-    if (!$sendsItself(v)) return $toJSON(out, p);
-    if (--budget < 0) return $large(out, p);
-    const ks: ReadonlySet<string>[] = [];
-    q(v, c, d, p, out, ks);
-    if (!c) $unknown(v, ks, p, out);
+    if (!$isObject(v)) $type(out, p, "object");
+    else if (d > $MAX_DEPTH) $deep(out, p);
+    else if (!$sendsItself(v)) $toJSON(out, p);
+    else if (--budget < 0) $large(out, p);
+    else {
+      const ks: ReadonlySet<string>[] = [];
+      q(v, c, d, p, out, ks);
+      if (!c) $unknown(v, ks, p, out);
+    }
   } catch (e) {
     $unreadable(out, p, e);
   }
