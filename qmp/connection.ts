@@ -113,6 +113,11 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
   private readonly int64: Int64Mode;
   private readonly commandTimeout: number | undefined;
   private state: "greeting" | "negotiating" | "open" | "closed" = "greeting";
+  /**
+   * Events read after the negotiation reply, held until the code awaiting the
+   * handshake has run (it adds the listeners): they may come in the reply's chunk.
+   */
+  private heldEvents: QmpEventOf<E>[] | undefined;
   private closeInfo: CloseInfo | undefined;
   private socketError: Error | undefined;
   /** The protocol error that made us drop the connection. */
@@ -493,6 +498,9 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
       if (c.kind === "return") {
         for (const cap of this.enabling) this.enabled.add(cap);
         this.state = "open";
+        this.heldEvents = [];
+        // after the promise reactions of the handshake, before any later socket data
+        setImmediate(() => this.releaseEvents());
       }
       this.onResponse(c, line);
       return;
@@ -560,7 +568,17 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     }
   }
 
+  private releaseEvents(): void {
+    const held = this.heldEvents ?? [];
+    this.heldEvents = undefined;
+    for (const e of held) this.dispatchEvent(e);
+  }
+
   private dispatchEvent(event: QmpEventOf<E>): void {
+    if (this.heldEvents !== undefined) {
+      this.heldEvents.push(event);
+      return;
+    }
     if (!("data" in event)) (event as { data: unknown }).data = {};
     for (const l of this.eventListeners) this.callListener(l, event);
     const named = this.namedListeners.get(event.event);
@@ -624,6 +642,7 @@ export class QmpConnection<E extends EventMap = AnyEvents> {
     this.greetingWaiter = undefined;
     w?.reject(this.handshakeError ?? this.closedError("handshake"));
     for (const [id, p] of this.pending) this.settle(id, this.closedError(p.command));
+    this.releaseEvents(); // what was read before the end, ahead of it
     for (const q of [...this.queues]) q.queue.end();
     for (const l of this.closeListeners) this.callListener(l, this.closeInfo);
     this.resolveClosed(this.closeInfo);

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { QmpEventOverflowError } from "../qmp/errors.js";
 import { DEFAULT_MAX_BUFFERED_EVENTS, EventQueue } from "../qmp/events.js";
 import { $waitFor, type QmpRawEvent, type QmpTypedEvent } from "../qmp/core/events.js";
-import { peerPerTest } from "./qmp-peer.js";
+import { connectQmp } from "../qmp/connect.js";
+import { GREETING, peerPerTest } from "./qmp-peer.js";
 
 describe("EventQueue", () => {
   it("delivers in order what was pushed before and after next() was called", async () => {
@@ -91,6 +92,27 @@ describe("event iterators on a connection", () => {
   const peer = peerPerTest();
 
   const event = (n: number): string => `${JSON.stringify({ event: "E", data: { n }, timestamp: { seconds: 1, microseconds: 0 } })}\r\n`;
+
+  it("events in the chunk of the negotiation reply reach listeners and iterators added once connectQmp resolves", async () => {
+    const connP = connectQmp(peer.path);
+    const p = await peer.accept();
+    p.send(GREETING);
+    const caps = await p.next();
+    p.raw(`${JSON.stringify({ return: {}, id: caps["id"] })}\r\n${event(1)}${event(2)}`);
+    const conn = await connP;
+    const seen: number[] = [];
+    conn.on("E", (d) => seen.push((d as { n: number }).n));
+    const all = conn.events();
+    p.raw(event(3));
+    const got: number[] = [];
+    for await (const e of all) {
+      got.push((e.data as { n: number }).n);
+      if (got.length === 3) break;
+    }
+    expect(got).toEqual([1, 2, 3]);
+    expect(seen).toEqual([1, 2, 3]);
+    await conn.close();
+  });
 
   it("a slow iterator overflows alone: listeners, other iterators and commands carry on", async () => {
     const { conn, peer: p } = await peer.pair();

@@ -49,8 +49,13 @@ export class PeerSocket {
     while (this.lines.length === 0) {
       if (this.socket.destroyed || this.socket.readableEnded) throw new Error("peer: client went away");
       await new Promise<void>((r) => {
-        this.waiter = r;
-        this.socket.once("close", r);
+        // one listener per wait, removed when it ends (a long exchange would pile them up)
+        const done = (): void => {
+          this.socket.off("close", done);
+          r();
+        };
+        this.waiter = done;
+        this.socket.once("close", done);
       });
       this.waiter = undefined;
     }
