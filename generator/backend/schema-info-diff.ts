@@ -70,180 +70,224 @@ function outOfOrder(xs: readonly number[]): Set<number> {
 }
 
 export function diffSchemaInfo(generated: readonly SchemaInfoEntry[], live: readonly SchemaInfoEntry[]): SchemaInfoDiff {
-  const gen = new Map(generated.map((e) => [e.name, e]));
-  const liv = new Map(live.map((e) => [e.name, e]));
-  const genPos = new Map(generated.map((e, i) => [e.name, i]));
-  const livePos = new Map(live.map((e, i) => [e.name, i]));
-  const paired = new Map<string, string>();
-  const back = new Map<string, string>();
-  const differences: SchemaInfoDifference[] = [];
-  const queue: [string, string][] = [];
-  const diff = (kind: DifferenceKind, key: string, message: string): void => {
-    differences.push({ kind, key, message });
-  };
-  const liveName = (t: string | undefined): string => (t === undefined ? "?" : (back.get(t) ?? `live type ${t}`));
+  const c = new Comparison(generated, live);
+  c.pairEntities();
+  c.pairUnreached();
+  c.reportUnpaired();
+  c.reportOrder();
+  return { differences: c.differences, paired: c.paired };
+}
+
+const isEntity = (e: SchemaInfoEntry): boolean => e["meta-type"] === "command" || e["meta-type"] === "event";
+
+/** One comparison: the pairs found so far, the differences, the pairs still to compare. */
+class Comparison {
+  readonly differences: SchemaInfoDifference[] = [];
+  readonly paired = new Map<string, string>();
+  /** Live name → generated name. */
+  private readonly back = new Map<string, string>();
+  private readonly queue: [string, string][] = [];
+  private readonly gen: ReadonlyMap<string, SchemaInfoEntry>;
+  private readonly liv: ReadonlyMap<string, SchemaInfoEntry>;
+
+  constructor(
+    private readonly generated: readonly SchemaInfoEntry[],
+    private readonly live: readonly SchemaInfoEntry[],
+  ) {
+    this.gen = new Map(generated.map((e) => [e.name, e]));
+    this.liv = new Map(live.map((e) => [e.name, e]));
+  }
+
+  /** Commands and events, paired by name, and every type their walks reach. */
+  pairEntities(): void {
+    for (const g of this.generated) {
+      if (!isEntity(g)) continue;
+      const l = this.liv.get(g.name);
+      if (l === undefined || l["meta-type"] !== g["meta-type"]) this.diff("generated-only", g.name, `${g["meta-type"]} '${g.name}' is not in the live QEMU`);
+      else this.pair(g.name, l.name, g.name);
+    }
+    for (const l of this.live) {
+      if (isEntity(l) && this.gen.get(l.name)?.["meta-type"] !== l["meta-type"]) this.diff("live-only", l.name, `the live QEMU has ${l["meta-type"]} '${l.name}'`);
+    }
+    this.drain();
+  }
+
+  /**
+   * Types no walk reached: paired in list order with the next unpaired live type of the
+   * same shape, until nothing more pairs.
+   */
+  pairUnreached(): void {
+    for (let progress = true; progress; ) {
+      progress = false;
+      const liveLeft = this.live.filter((l) => !this.back.has(l.name) && !isEntity(l));
+      let from = 0;
+      for (const g of this.generated) {
+        if (this.paired.has(g.name) || isEntity(g)) continue;
+        const s = shape(g, (t) => (t === undefined ? "?" : (this.paired.get(t) ?? t)));
+        const i = liveLeft.findIndex((l, j) => j >= from && !this.back.has(l.name) && shape(l, (t) => t ?? "?") === s);
+        if (i < 0) continue;
+        from = i + 1;
+        this.pair(g.name, liveLeft[i]?.name, g.name);
+        this.drain();
+        progress = true;
+      }
+    }
+  }
+
+  /** The types left unpaired on either side; a live one with a type that uses it. */
+  reportUnpaired(): void {
+    const referrers = new Map<string, string>();
+    for (const e of this.live) {
+      for (const t of [e["arg-type"], e["ret-type"], e["element-type"], ...(e.members ?? []).map((m) => m.type), ...(e.variants ?? []).map((v) => v.type)]) {
+        if (t !== undefined && !referrers.has(t)) referrers.set(t, this.back.get(e.name) ?? `live type ${e.name}`);
+      }
+    }
+    for (const g of this.generated) {
+      if (!this.paired.has(g.name) && !isEntity(g)) this.diff("generated-only", g.name, `${g.name} (${shape(g, (t) => t ?? "?")}) is not in the live QEMU`);
+    }
+    for (const l of this.live) {
+      if (this.back.has(l.name) || isEntity(l)) continue;
+      const from = referrers.get(l.name);
+      const used = from === undefined ? "" : `, used by ${from}`;
+      this.diff("live-only", `live type ${l.name}`, `the live QEMU has a type not generated: ${shape(l, this.liveName)}${used}`);
+    }
+  }
+
+  /** Pairs whose positions disagree with QEMU's order (outside a longest agreeing run). */
+  reportOrder(): void {
+    const genPos = new Map(this.generated.map((e, i) => [e.name, i]));
+    const livePos = new Map(this.live.map((e, i) => [e.name, i]));
+    const order = this.generated.filter((g) => this.paired.has(g.name));
+    const liveAt = (g: SchemaInfoEntry): number => livePos.get(this.paired.get(g.name) as string) as number;
+    for (const i of outOfOrder(order.map(liveAt))) {
+      const g = order[i] as SchemaInfoEntry;
+      this.diff("order", g.name, `${g.name} is out of QEMU's order (generated at ${String(genPos.get(g.name))}, live at ${String(liveAt(g))})`);
+    }
+  }
+
+  private diff(kind: DifferenceKind, key: string, message: string): void {
+    this.differences.push({ kind, key, message });
+  }
+
+  private readonly liveName = (t: string | undefined): string => (t === undefined ? "?" : (this.back.get(t) ?? `live type ${t}`));
 
   /** Pairs generated type `g` with live type `l`, reached at `at`; queued for comparison. */
-  const pair = (g: string | undefined, l: string | undefined, at: string): void => {
-    if (g === undefined || l === undefined || !gen.has(g) || !liv.has(l)) return;
-    const known = paired.get(g);
+  private pair(g: string | undefined, l: string | undefined, at: string): void {
+    if (g === undefined || l === undefined || !this.gen.has(g) || !this.liv.has(l)) return;
+    const known = this.paired.get(g);
     if (known === l) return;
-    if (known !== undefined || back.has(l)) {
-      diff("changed", at, `${at}: generated type ${g} is live ${liveName(l)}'s counterpart here but ${known === undefined ? "not elsewhere" : `live type ${known}'s elsewhere`}`);
+    if (known !== undefined || this.back.has(l)) {
+      const elsewhere = known === undefined ? "not elsewhere" : `live type ${known}'s elsewhere`;
+      this.diff("changed", at, `${at}: generated type ${g} is live ${this.liveName(l)}'s counterpart here but ${elsewhere}`);
       return;
     }
-    paired.set(g, l);
-    back.set(l, g);
-    queue.push([g, l]);
-  };
+    this.paired.set(g, l);
+    this.back.set(l, g);
+    this.queue.push([g, l]);
+  }
 
-  const features = (key: string, gf: readonly string[] | undefined, lf: readonly string[] | undefined): void => {
+  private drain(): void {
+    for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) {
+      this.compare(this.gen.get(next[0]) as SchemaInfoEntry, this.liv.get(next[1]) as SchemaInfoEntry);
+    }
+  }
+
+  private features(key: string, gf: readonly string[] | undefined, lf: readonly string[] | undefined): void {
     const lset = new Set(lf ?? []);
     const gset = new Set(gf ?? []);
-    for (const f of gf ?? []) if (!lset.has(f)) diff("generated-only", `${key}#${f}`, `${key}: feature '${f}' is not in the live QEMU`);
-    for (const f of lf ?? []) if (!gset.has(f)) diff("live-only", `${key}#${f}`, `${key}: the live QEMU has feature '${f}'`);
-  };
+    for (const f of gf ?? []) if (!lset.has(f)) this.diff("generated-only", `${key}#${f}`, `${key}: feature '${f}' is not in the live QEMU`);
+    for (const f of lf ?? []) if (!gset.has(f)) this.diff("live-only", `${key}#${f}`, `${key}: the live QEMU has feature '${f}'`);
+  }
 
-  /** Compares named parts (members, values, branches) of `owner`; returns the common names. */
-  const parts = <P>(
-    owner: string,
-    what: string,
-    gs: readonly P[],
-    ls: readonly P[],
-    nameOf: (p: P) => string,
-    same: (g: P, l: P, key: string) => void,
-  ): void => {
+  /** Compares named parts (members, values, branches) of `owner`, each common one by `same`, and their order. */
+  private parts<P>(owner: string, what: string, gs: readonly P[], ls: readonly P[], nameOf: (p: P) => string, same: (g: P, l: P, key: string) => void): void {
     const lmap = new Map(ls.map((p) => [nameOf(p), p]));
     const gmap = new Map(gs.map((p) => [nameOf(p), p]));
     for (const p of gs) {
       const key = `${owner}.${nameOf(p)}`;
       const lp = lmap.get(nameOf(p));
-      if (lp === undefined) diff("generated-only", key, `${key}: ${what} '${nameOf(p)}' is not in the live QEMU`);
+      if (lp === undefined) this.diff("generated-only", key, `${key}: ${what} '${nameOf(p)}' is not in the live QEMU`);
       else same(p, lp, key);
     }
     for (const p of ls) {
       const key = `${owner}.${nameOf(p)}`;
-      if (!gmap.has(nameOf(p))) diff("live-only", key, `${key}: the live QEMU has ${what} '${nameOf(p)}'`);
+      if (!gmap.has(nameOf(p))) this.diff("live-only", key, `${key}: the live QEMU has ${what} '${nameOf(p)}'`);
     }
     const common = gs.map(nameOf).filter((n) => lmap.has(n));
     const liveOrder = ls.map(nameOf).filter((n) => gmap.has(n));
-    if (!sameList(common, liveOrder)) diff("order", owner, `${owner}: ${what}s in the order ${common.join(", ")}; the live QEMU has ${liveOrder.join(", ")}`);
-  };
+    if (!sameList(common, liveOrder)) this.diff("order", owner, `${owner}: ${what}s in the order ${common.join(", ")}; the live QEMU has ${liveOrder.join(", ")}`);
+  }
 
-  const compareMember = (g: Member, l: Member, key: string): void => {
+  private readonly compareMember = (g: Member, l: Member, key: string): void => {
     if (optional(g) !== optional(l)) {
-      diff("changed", key, `${key} is ${optional(g) ? "optional" : "required"}; live it is ${optional(l) ? "optional" : "required"}`);
+      this.diff("changed", key, `${key} is ${optional(g) ? "optional" : "required"}; live it is ${optional(l) ? "optional" : "required"}`);
     }
-    features(key, g.features, l.features);
-    typeRef(g.type, l.type, key);
+    this.features(key, g.features, l.features);
+    this.typeRef(g.type, l.type, key);
   };
 
-  const typeRef = (g: string | undefined, l: string | undefined, key: string): void => {
-    const ge = gen.get(g ?? "");
-    const le = liv.get(l ?? "");
+  private typeRef(g: string | undefined, l: string | undefined, key: string): void {
+    const ge = this.gen.get(g ?? "");
+    const le = this.liv.get(l ?? "");
     if (ge !== undefined && le !== undefined && ge["meta-type"] !== le["meta-type"]) {
-      diff("changed", key, `${key}: generated ${shape(ge, (t) => t ?? "?")}, live ${shape(le, liveName)}`);
+      this.diff("changed", key, `${key}: generated ${shape(ge, (t) => t ?? "?")}, live ${shape(le, this.liveName)}`);
       return;
     }
-    pair(g, l, key);
-  };
+    this.pair(g, l, key);
+  }
 
-  const compare = (g: SchemaInfoEntry, l: SchemaInfoEntry): void => {
+  private compare(g: SchemaInfoEntry, l: SchemaInfoEntry): void {
     const key = g.name;
     if (g["meta-type"] !== l["meta-type"]) {
-      diff("changed", key, `${key}: generated ${g["meta-type"]}, live ${l["meta-type"]}`);
+      this.diff("changed", key, `${key}: generated ${g["meta-type"]}, live ${l["meta-type"]}`);
       return;
     }
-    features(key, g.features, l.features);
+    this.features(key, g.features, l.features);
     switch (g["meta-type"]) {
       case "builtin":
-        if (g["json-type"] !== l["json-type"]) diff("changed", key, `${key}: json-type ${g["json-type"]}, live ${l["json-type"]}`);
+        if (g["json-type"] !== l["json-type"]) this.diff("changed", key, `${key}: json-type ${g["json-type"]}, live ${l["json-type"]}`);
         return;
       case "enum":
-        parts(key, "value", g.members ?? [], l.members ?? [], (m) => m.name ?? "", (gm, lm, k) => features(k, gm.features, lm.features));
-        return;
-      case "array":
-        typeRef(g["element-type"], l["element-type"], `${key}[]`);
-        return;
-      case "object":
-        parts(key, "member", g.members ?? [], l.members ?? [], (m) => m.name ?? "", compareMember);
-        if (g.tag !== l.tag) diff("changed", key, `${key}: tag ${g.tag ?? "(none)"}, live ${l.tag ?? "(none)"}`);
-        parts(key, "branch", g.variants ?? [], l.variants ?? [], (v) => v.case, (gv, lv, k) => typeRef(gv.type, lv.type, k));
-        return;
-      case "alternate": {
-        const gm = g.members ?? [];
-        const lm = l.members ?? [];
-        if (gm.length !== lm.length) diff("changed", key, `${key}: ${gm.length} alternatives, live ${lm.length}`);
-        gm.forEach((m, i) => {
-          if (i < lm.length) typeRef(m.type, lm[i]?.type, `${key}|${i}`);
+        this.parts(key, "value", g.members ?? [], l.members ?? [], (m) => m.name ?? "", (gm, lm, k) => {
+          this.features(k, gm.features, lm.features);
         });
         return;
-      }
+      case "array":
+        this.typeRef(g["element-type"], l["element-type"], `${key}[]`);
+        return;
+      case "object":
+        this.compareObject(g, l);
+        return;
+      case "alternate":
+        this.compareAlternate(g, l);
+        return;
       case "command":
-        if ((g["allow-oob"] === true) !== (l["allow-oob"] === true)) diff("changed", key, `${key}: allow-oob differs`);
-        typeRef(g["arg-type"], l["arg-type"], `${key}(arguments)`);
-        typeRef(g["ret-type"], l["ret-type"], `${key}→return`);
+        if ((g["allow-oob"] === true) !== (l["allow-oob"] === true)) this.diff("changed", key, `${key}: allow-oob differs`);
+        this.typeRef(g["arg-type"], l["arg-type"], `${key}(arguments)`);
+        this.typeRef(g["ret-type"], l["ret-type"], `${key}→return`);
         return;
       default:
-        typeRef(g["arg-type"], l["arg-type"], `${key}(data)`);
-    }
-  };
-  const drain = (): void => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      compare(gen.get(next[0]) as SchemaInfoEntry, liv.get(next[1]) as SchemaInfoEntry);
-    }
-  };
-
-  const isEntity = (e: SchemaInfoEntry): boolean => e["meta-type"] === "command" || e["meta-type"] === "event";
-  for (const g of generated) {
-    if (!isEntity(g)) continue;
-    const l = liv.get(g.name);
-    if (l === undefined || l["meta-type"] !== g["meta-type"]) diff("generated-only", g.name, `${g["meta-type"]} '${g.name}' is not in the live QEMU`);
-    else pair(g.name, l.name, g.name);
-  }
-  for (const l of live) {
-    if (isEntity(l) && gen.get(l.name)?.["meta-type"] !== l["meta-type"]) diff("live-only", l.name, `the live QEMU has ${l["meta-type"]} '${l.name}'`);
-  }
-  drain();
-
-  // Types no walk reached: paired in list order with the next unpaired live type of the
-  // same shape, until nothing more pairs.
-  for (let progress = true; progress; ) {
-    progress = false;
-    const liveLeft = live.filter((l) => !back.has(l.name) && !isEntity(l));
-    let from = 0;
-    for (const g of generated) {
-      if (paired.has(g.name) || isEntity(g)) continue;
-      const s = shape(g, (t) => (t === undefined ? "?" : (paired.get(t) ?? t)));
-      const i = liveLeft.findIndex((l, j) => j >= from && !back.has(l.name) && shape(l, (t) => t ?? "?") === s);
-      if (i < 0) continue;
-      from = i + 1;
-      pair(g.name, liveLeft[i]?.name, g.name);
-      drain();
-      progress = true;
+        this.typeRef(g["arg-type"], l["arg-type"], `${key}(data)`);
     }
   }
 
-  const referrers = new Map<string, string>();
-  for (const e of live) {
-    for (const t of [e["arg-type"], e["ret-type"], e["element-type"], ...(e.members ?? []).map((m) => m.type), ...(e.variants ?? []).map((v) => v.type)]) {
-      if (t !== undefined && !referrers.has(t)) referrers.set(t, back.get(e.name) ?? `live type ${e.name}`);
-    }
-  }
-  for (const g of generated) {
-    if (!paired.has(g.name) && !isEntity(g)) diff("generated-only", g.name, `${g.name} (${shape(g, (t) => t ?? "?")}) is not in the live QEMU`);
-  }
-  for (const l of live) {
-    if (back.has(l.name) || isEntity(l)) continue;
-    const from = referrers.get(l.name);
-    diff("live-only", `live type ${l.name}`, `the live QEMU has a type not generated: ${shape(l, liveName)}${from === undefined ? "" : `, used by ${from}`}`);
+  private compareObject(g: SchemaInfoEntry, l: SchemaInfoEntry): void {
+    const key = g.name;
+    this.parts(key, "member", g.members ?? [], l.members ?? [], (m) => m.name ?? "", this.compareMember);
+    if (g.tag !== l.tag) this.diff("changed", key, `${key}: tag ${g.tag ?? "(none)"}, live ${l.tag ?? "(none)"}`);
+    this.parts(key, "branch", g.variants ?? [], l.variants ?? [], (v) => v.case, (gv, lv, k) => {
+      this.typeRef(gv.type, lv.type, k);
+    });
   }
 
-  const order = generated.filter((g) => paired.has(g.name));
-  const late = outOfOrder(order.map((g) => livePos.get(paired.get(g.name) as string) as number));
-  for (const i of late) {
-    const g = order[i] as SchemaInfoEntry;
-    diff("order", g.name, `${g.name} is out of QEMU's order (generated at ${genPos.get(g.name)}, live at ${livePos.get(paired.get(g.name) as string)})`);
+  /** Alternatives by position. */
+  private compareAlternate(g: SchemaInfoEntry, l: SchemaInfoEntry): void {
+    const key = g.name;
+    const gm = g.members ?? [];
+    const lm = l.members ?? [];
+    if (gm.length !== lm.length) this.diff("changed", key, `${key}: ${String(gm.length)} alternatives, live ${String(lm.length)}`);
+    gm.forEach((m, i) => {
+      if (i < lm.length) this.typeRef(m.type, lm[i]?.type, `${key}|${String(i)}`);
+    });
   }
-  return { differences, paired };
 }

@@ -38,69 +38,85 @@ function classBody(members: readonly ClassMember[]): Doc {
   return ["{", indent([hardline, parts]), hardline, "}"];
 }
 
-function clientFile(ctx: EmitContext): GeneratedFile {
-  const file = new GeneratedFile("client", "Typed QMP client: one method per command, typed events.", ctx.options);
-  const n = ctx.names;
-  const QmpClient = n.fixed("QmpClient");
-  const Commands = ref(ctx.sym.generated("Commands"), true);
-  const CommandName = ref(ctx.sym.generated("CommandName"), true);
-  const Events = ref(ctx.sym.generated("Events"), true);
-  const EventName = ref(ctx.sym.generated("EventName"), true);
-  const QmpEvent = ref(ctx.sym.generated("QmpEvent"), true);
-  const transportType = ref(ctx.sym.runtime("QmpTransport"), true);
-  const optionsType = ref(ctx.sym.runtime("QmpClientOptions"), true);
-  const oobOptions = ref(ctx.sym.runtime("QmpOobCallOptions"), true);
-  const rt = (file: string, name: string): Doc => ref(ctx.sym.internal(file, name));
-  const code: ClassMember[] = [];
-  const declared: ClassMember[] = [];
-  const both = (d: Doc, decl: Doc, doc: Doc = "", types = false): void => {
-    code.push({ doc: [doc, d], types });
-    declared.push({ doc: [doc, decl], types: false });
+/** A class's members as `.ts`/`.js` print them and as `.d.ts` declares them. */
+class ClassMembers {
+  readonly code: ClassMember[] = [];
+  readonly declared: ClassMember[] = [];
+
+  /** A member: its code, its declaration, its TSDoc; `types` for a member of types only. */
+  add(code: Doc, declaration: Doc, doc: Doc = "", types = false): void {
+    this.code.push({ doc: [doc, code], types });
+    this.declared.push({ doc: [doc, declaration], types: false });
+  }
+}
+
+/** The references the client's members share. */
+function clientRefs(ctx: EmitContext) {
+  return {
+    Commands: ref(ctx.sym.generated("Commands"), true),
+    CommandName: ref(ctx.sym.generated("CommandName"), true),
+    Events: ref(ctx.sym.generated("Events"), true),
+    EventName: ref(ctx.sym.generated("EventName"), true),
+    QmpEvent: ref(ctx.sym.generated("QmpEvent"), true),
+    transportType: ref(ctx.sym.runtime("QmpTransport"), true),
+    rt: (file: string, name: string): Doc => ref(ctx.sym.internal(file, name)),
   };
-  both(["readonly transport: ", transportType, ";"], ["readonly transport: ", transportType, ";"], "", true);
-  both(["readonly options: ", optionsType, ";"], ["readonly options: ", optionsType, ";"], "", true);
-  const ctorParams: Param[] = [
-    { name: "transport", type: transportType },
+}
+
+type ClientRefs = ReturnType<typeof clientRefs>;
+
+/** The fields and the constructor: a transport and the client's defaults. */
+function constructorMembers(ctx: EmitContext, r: ClientRefs, members: ClassMembers): void {
+  const optionsType = ref(ctx.sym.runtime("QmpClientOptions"), true);
+  members.add(["readonly transport: ", r.transportType, ";"], ["readonly transport: ", r.transportType, ";"], "", true);
+  members.add(["readonly options: ", optionsType, ";"], ["readonly options: ", optionsType, ";"], "", true);
+  const params: Param[] = [
+    { name: "transport", type: r.transportType },
     { name: "options", type: optionsType, default: "{}" },
   ];
-  both(method("constructor", ctorParams, undefined, ["this.transport = transport;", "this.options = options;"]), method("constructor", ctorParams, undefined, undefined));
+  members.add(method("constructor", params, undefined, ["this.transport = transport;", "this.options = options;"]), method("constructor", params, undefined, undefined));
+}
 
-  // execute: by wire name, with the types of the command map; the arguments may be
-  // left out when no member is required (the empty record then satisfies them)
-  const argsOf = [Commands, '[K]["args"]'];
+/**
+ * execute: by wire name, with the types of the command map; the arguments may be
+ * left out when no member is required (the empty record then satisfies them).
+ */
+function executeMember(ctx: EmitContext, r: ClientRefs, members: ClassMembers): void {
+  const oobOptions = ref(ctx.sym.runtime("QmpOobCallOptions"), true);
+  const argsOf = [r.Commands, '[K]["args"]'];
   const rest: Param = {
     name: "...rest",
     type: conditionalType("Record<string, never>", argsOf, ["[args?: ", argsOf, ", options?: ", oobOptions, "]"], ["[args: ", argsOf, ", options?: ", oobOptions, "]"]),
   };
-  const execParams: Param[] = [{ name: "command", type: "K" }, rest];
-  const execRet = ["Promise<", Commands, '[K]["returns"]>'];
-  const tp = typeOnly(["<K extends ", CommandName, ">"]);
+  const params: Param[] = [{ name: "command", type: "K" }, rest];
+  const ret = ["Promise<", r.Commands, '[K]["returns"]>'];
   const table = ref(ctx.sym.generated("commandInfo"));
-  const execBody = [returnStatement(cast(call(rt("client", "$call"), ["this.transport", [table, "[command]"], "rest[0]", "rest[1]", "this.options"]), execRet))];
-  both(
-    method("execute", execParams, execRet, execBody, { typeParams: tp }),
-    method("execute", execParams, execRet, undefined, { typeParams: ["<K extends ", CommandName, ">"] }),
+  const body = [returnStatement(cast(call(r.rt("client", "$call"), ["this.transport", [table, "[command]"], "rest[0]", "rest[1]", "this.options"]), ret))];
+  members.add(
+    method("execute", params, ret, body, { typeParams: typeOnly(["<K extends ", r.CommandName, ">"]) }),
+    method("execute", params, ret, undefined, { typeParams: ["<K extends ", r.CommandName, ">"] }),
     tsdoc(["Executes a command by its wire name, with the same types and checks as its method."]),
   );
+}
 
-  // events
+/** on and waitForEvent: events typed by name, from a transport that delivers them. */
+function eventMembers(ctx: EmitContext, r: ClientRefs, members: ClassMembers): void {
   const parse = ref(ctx.sym.generated("parseEvent"));
-  const eventOf = ["Extract<", QmpEvent, ", { event: K }>"];
+  const eventOf = ["Extract<", r.QmpEvent, ", { event: K }>"];
+  const typeParams = ["<K extends ", r.EventName, ">"];
+  const source = call(r.rt("events", "$eventSource"), ["this.transport"]);
   const onParams: Param[] = [
     { name: "name", type: "K" },
-    { name: "listener", type: ["(data: ", Events, "[K], event: ", eventOf, ") => void"] },
+    { name: "listener", type: ["(data: ", r.Events, "[K], event: ", eventOf, ") => void"] },
   ];
-  const source = call(rt("events", "$eventSource"), ["this.transport"]);
-  const typed = ref(ctx.sym.runtime("QmpTypedEvent"), true);
-  const deliver = ["(data: unknown, event: ", typed, ") => void"];
+  const deliver = ["(data: unknown, event: ", ref(ctx.sym.runtime("QmpTypedEvent"), true), ") => void"];
   const onBody = [
     declaration("const", "deliver", undefined, cast("listener", deliver)),
-    returnStatement(call(rt("events", "$listen"), [source, parse, "name", "deliver", "this.options.onInvalidEvent"])),
+    returnStatement(call(r.rt("events", "$listen"), [source, parse, "name", "deliver", "this.options.onInvalidEvent"])),
   ];
-  const onTp = ["<K extends ", EventName, ">"];
-  both(
-    method("on", onParams, "() => void", onBody, { typeParams: typeOnly(onTp) }),
-    method("on", onParams, "() => void", undefined, { typeParams: onTp }),
+  members.add(
+    method("on", onParams, "() => void", onBody, { typeParams: typeOnly(typeParams) }),
+    method("on", onParams, "() => void", undefined, { typeParams }),
     tsdoc([
       "Listens to the events named `name`, their data validated (compatible mode) and",
       "typed; returns the function that stops listening. Needs a transport that",
@@ -111,30 +127,28 @@ function clientFile(ctx: EmitContext): GeneratedFile {
   const waitOptions = ref(ctx.sym.runtime("QmpWaitOptions"), true);
   const waitParams: Param[] = [
     { name: "name", type: "K" },
-    { name: "options", type: [waitOptions, "<", Events, "[K]>"], default: "{}" },
+    { name: "options", type: [waitOptions, "<", r.Events, "[K]>"], default: "{}" },
   ];
   const waitRet = ["Promise<", eventOf, ">"];
   const waitBody = [
-    declaration("const", "wait", undefined, call(rt("events", "$waitFor"), [source, parse, "name", cast("options", [waitOptions, "<unknown>"])])),
+    declaration("const", "wait", undefined, call(r.rt("events", "$waitFor"), [source, parse, "name", cast("options", [waitOptions, "<unknown>"])])),
     returnStatement(cast("wait", waitRet)),
   ];
-  both(
-    method("waitForEvent", waitParams, waitRet, waitBody, { typeParams: typeOnly(onTp) }),
-    method("waitForEvent", waitParams, waitRet, undefined, { typeParams: onTp }),
+  members.add(
+    method("waitForEvent", waitParams, waitRet, waitBody, { typeParams: typeOnly(typeParams) }),
+    method("waitForEvent", waitParams, waitRet, undefined, { typeParams }),
     tsdoc(["The next event named `name` whose data `options.match` accepts (any, by default)."]),
   );
+}
 
-  for (const c of ctx.commands) {
-    const params = callParams(ctx, c);
-    const ret = ["Promise", typeArgs([returnType(ctx, c.cmd)])];
-    both(method(c.method, params, ret, [callBody(ctx, c, "this.transport", "this.options")]), method(c.method, params, ret, undefined), tsdoc(c.doc));
-  }
-
-  const doc = tsdoc([
+/** The class's TSDoc: how to use it. */
+function clientDoc(ctx: EmitContext): Doc {
+  const n = ctx.names;
+  return tsdoc([
     `A typed QMP client over any {@link ${n.fixed("QmpTransport")}}.`,
     "",
     "```ts",
-    `const qmp = new ${QmpClient}(connection);`,
+    `const qmp = new ${n.fixed("QmpClient")}(connection);`,
     "await qmp.transaction({ actions: [transactionAction.abort()] });",
     'const status = await qmp.execute("query-status");',
     'qmp.on("JOB_STATUS_CHANGE", (data) => console.log(data.status));',
@@ -147,7 +161,22 @@ function clientFile(ctx: EmitContext): GeneratedFile {
     `{@link ${n.fixed("QmpValidationError")}}; error responses reject as the transport rejects.`,
     "Each method is also a standalone function (calls/), which bundles alone.",
   ]);
-  file.add(["export class ", QmpClient, " ", classBody(code)], ["export declare class ", QmpClient, " ", classBody(declared)], doc);
+}
+
+function clientFile(ctx: EmitContext): GeneratedFile {
+  const file = new GeneratedFile("client", "Typed QMP client: one method per command, typed events.", ctx.options);
+  const r = clientRefs(ctx);
+  const members = new ClassMembers();
+  constructorMembers(ctx, r, members);
+  executeMember(ctx, r, members);
+  eventMembers(ctx, r, members);
+  for (const c of ctx.commands) {
+    const params = callParams(ctx, c);
+    const ret = ["Promise", typeArgs([returnType(ctx, c.cmd)])];
+    members.add(method(c.method, params, ret, [callBody(ctx, c, "this.transport", "this.options")]), method(c.method, params, ret, undefined), tsdoc(c.doc));
+  }
+  const QmpClient = ctx.names.fixed("QmpClient");
+  file.add(["export class ", QmpClient, " ", classBody(members.code)], ["export declare class ", QmpClient, " ", classBody(members.declared)], clientDoc(ctx));
   return file;
 }
 
