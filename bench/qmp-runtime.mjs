@@ -205,6 +205,24 @@ async function mockRun(work) {
   return { commandsPerSecond: clients.commandsPerSecond, serverPeakRssMiB: s.peakRssMiB, clientsPeakRssMiB: clients.peakRssMiB };
 }
 
+/**
+ * A connection to the Unix socket at `path` once something listens there: QEMU creates
+ * the socket file before it listens, so a connect can be refused in between.
+ */
+async function connectWhenListening(path) {
+  for (let tries = 0; ; tries++) {
+    const socket = connect({ path });
+    const error = await new Promise((resolve) => {
+      socket.once("connect", () => resolve(undefined));
+      socket.once("error", resolve);
+    });
+    if (error === undefined) return socket;
+    socket.destroy();
+    if (!["ENOENT", "ECONNREFUSED"].includes(error.code) || tries > 3000) throw error;
+    await sleep(10);
+  }
+}
+
 /** Reply lines from QEMU, as it wrote them, for a set of query commands; undefined without QEMU. */
 async function captureReplies(work) {
   const qemu = process.env.QEMU_SYSTEM ?? "qemu-system-x86_64";
@@ -213,11 +231,7 @@ async function captureReplies(work) {
   const child = spawn(qemu, ["-M", "none", "-nodefaults", "-display", "none", "-qmp", `unix:${sock},server=on,wait=off`], { stdio: "ignore" });
   const commands = ["qmp_capabilities", "query-version", "query-status", "query-commands", "query-qmp-schema", "query-machines", "query-cpu-definitions", "qom-list-types", "query-target", "query-chardev"];
   try {
-    for (let tries = 0; !existsSync(sock); tries++) {
-      if (tries > 3000) throw new Error("QEMU did not create its QMP socket");
-      await sleep(10);
-    }
-    const socket = connect({ path: sock });
+    const socket = await connectWhenListening(sock);
     socket.setEncoding("utf8");
     let buffer = "";
     const lines = [];

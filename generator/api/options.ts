@@ -228,7 +228,7 @@ export function valueProblem(name: OptionName, value: unknown): string | undefin
         ? undefined
         : `takes ${type.values.map((v) => `'${v}'`).join(" or ")}, not ${quoted(value)}`;
     case "list": {
-      if (!Array.isArray(value)) return `takes an array of ${type.what}s, not ${quoted(value)}`;
+      if (!Array.isArray(value)) return `takes an array, each ${type.what}, not ${quoted(value)}`;
       const bad = value.find((v) => typeof v !== "string" || !type.pattern.test(v));
       return bad === undefined ? undefined : `takes ${type.what}, not ${quoted(bad)}`;
     }
