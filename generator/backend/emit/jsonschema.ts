@@ -18,9 +18,7 @@ import {
 } from "../../frontend/model.js";
 import { isNamedType } from "../ts-names.js";
 import { type EmitContext, type Emitter, intRange } from "../context.js";
-import { PRINT_WIDTH } from "../print/doc.js";
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import { type Json, layoutJson } from "../print/json.js";
 
 export const JSON_SCHEMA_PATH = "schema.json";
 
@@ -174,32 +172,12 @@ function buildSchema(ctx: EmitContext): { [key: string]: Json } {
   };
 }
 
-/** A JSON scalar as JSON.stringify prints it: string, number, boolean or null. */
-const SCALAR = String.raw`(?:"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*|true|false|null)`;
-
-/** An array of scalars as JSON.stringify(_, null, 2) prints it: one element a line. */
-const SCALAR_ARRAY_RE = new RegExp(String.raw`\[\n( +)${SCALAR}(?:,\n\1${SCALAR})*\n *\]`, "g");
-const ELEMENT_RE = new RegExp(String.raw`^ +(${SCALAR}),?$`, "gm");
-
 /** A bound written as a string by `builtin` (only bounds are strings under these keys). */
 const BOUND_RE = /("(?:minimum|maximum)": )"(-?\d+)"/g;
 
-/**
- * JSON as prettier prints it: objects expanded, arrays of scalars on one line when
- * they fit. JSON.stringify does the work natively; the arrays that fit are joined
- * afterwards, which is much cheaper than printing in JavaScript. (Arrays here hold
- * scalars or non-empty objects, as schema.json's do; prettier's finer rules for
- * nested and numeric arrays are not needed.)
- */
+/** schema.json's text: integer bounds as JSON numbers (exact beyond 2^53), laid out as prettier does. */
 export function printJson(value: Json): string {
-  const text = JSON.stringify(value, null, 2).replace(BOUND_RE, "$1$2");
-  return text.replace(SCALAR_ARRAY_RE, (array: string, _indent: string, at: number) => {
-    const col = at - (text.lastIndexOf("\n", at) + 1);
-    const rest = text.charCodeAt(at + array.length) === 44 ? 1 : 0; // ','
-    const elements = Array.from(array.slice(2, array.lastIndexOf("\n")).matchAll(ELEMENT_RE), (m) => m[1]);
-    const flat = `[${elements.join(", ")}]`;
-    return col + flat.length + rest <= PRINT_WIDTH ? flat : array;
-  });
+  return layoutJson(JSON.stringify(value, null, 2).replace(BOUND_RE, "$1$2"));
 }
 
 export const emitJsonSchema: Emitter = (ctx) =>
