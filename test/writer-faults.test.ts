@@ -11,6 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import type { OutputFile } from "../generator/backend/context.js";
+import { main } from "../generator/cli/main.js";
 import { MARKER, diffOutput, recoverOutput, writeOutput } from "../generator/cli/writer.js";
 
 const REPO = fileURLToPath(new URL("../", import.meta.url));
@@ -274,6 +275,20 @@ describe.skipIf(!built || !hasStrace)("kill -9 before each mkdir, rename, unlink
       expect(["absent", "B", "C"], what).toContain(afterKill(out, versions, what));
       expect(["B", "C"], what).toContain(expectRecovered(out, versions, what));
     }
+  });
+
+  test("the next qapi-gen run recovers the window even when its schema has an error", async () => {
+    const out = join(tmp, "out");
+    await writeOutput(out, versions.A);
+    killedAt(childArgs(out, [versions.B], "once"), { call: "rename", k: 2 });
+    expect(state(out, versions)).toBe("absent");
+    const schema = join(tmp, "bad.json");
+    writeFileSync(schema, "{ 'struct': 'S', 'data': { 'a': 'int' } };\n");
+    let stderr = "";
+    const code = await main([schema, "-o", out], { stdout: () => {}, stderr: (t) => (stderr += t), cwd: tmp });
+    expect([code, stderr]).toEqual([1, `${schema}:1:42: stray ';'\n`]);
+    expect(state(out, versions)).toBe("B");
+    expect(leftovers(out)).toEqual([]);
   });
 });
 
