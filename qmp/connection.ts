@@ -23,7 +23,8 @@ import {
 import { EventQueue, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf } from "./events.js";
 import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
 import { checkNesting, JsonNestingError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
-import { classifyServerMessage, versionString, type Classified, type QmpGreeting, type QmpVersion } from "./messages.js";
+import type { QmpGreeting, QmpVersion } from "./core/wire.js";
+import { classifyServerMessage, versionString, type Classified } from "./messages.js";
 
 export interface ConnectionOptions {
   /** "bigint": integers beyond 2^53 in replies arrive as exact bigints (match --int64). */

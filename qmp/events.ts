@@ -4,12 +4,8 @@
 // on the connection meanwhile (the reader never waits for the consumer). The buffer is
 // bounded: a consumer that falls further behind than that is told so, by an error.
 
+import type { QmpTimestamp } from "./core/wire.js";
 import { QmpEventOverflowError } from "./errors.js";
-
-export interface QmpTimestamp {
-  seconds: number;
-  microseconds: number;
-}
 
 /**
  * Event name → type of its `data` member (generated as `Events` in commands.ts).

@@ -33,11 +33,10 @@ export type {
 } from "./core/client.js";
 export type { QmpEventInfo, QmpEventSource, QmpRawEvent, QmpTypedEvent, QmpWaitOptions } from "./core/events.js";
 export type { Problem, ValidationMode, Validator } from "./core/validate.js";
-export type { QmpCommandMessage, QmpResponse, SchemaInfo } from "./core/wire.js";
-export { DEFAULT_MAX_BUFFERED_EVENTS, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf, type QmpTimestamp } from "./events.js";
+export type { QmpCommandMessage, QmpGreeting, QmpResponse, QmpTimestamp, QmpVersion, SchemaInfo } from "./core/wire.js";
+export { DEFAULT_MAX_BUFFERED_EVENTS, type AnyEvents, type EventMap, type QmpEvent, type QmpEventOf } from "./events.js";
 export { DEFAULT_MAX_LINE } from "./framing.js";
 export { JsonNestingError, JsonSyntaxError, MAX_NESTING, parseJson, stringifyJson, type Int64Mode } from "./json.js";
-export type { QmpGreeting, QmpVersion } from "./messages.js";
 export { MAX_QUEUED_REQUESTS, QmpMockServer, type MockServerOptions, type QmpDispatch } from "./server.js";
 export {
   checkCompatibility,

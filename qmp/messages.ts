@@ -1,50 +1,7 @@
-// The messages of the QMP wire protocol (qmp-spec: greeting, commands, responses,
-// events) and the checks that classify a parsed line as one of them.
+// The checks that classify a parsed line as one of the messages of the QMP wire
+// protocol (their types are core/wire.ts, shared with the generated code).
 
-import type { QmpTimestamp } from "./events.js";
-
-export interface QmpVersionTriple {
-  major: number;
-  minor: number;
-  micro: number;
-}
-
-/** The `version` member of the greeting (same shape as query-version's return). */
-export interface QmpVersion {
-  qemu: QmpVersionTriple;
-  package: string;
-}
-
-export interface QmpGreeting {
-  QMP: { version: QmpVersion; capabilities: string[] };
-}
-
-export type QmpId = string | number | boolean | null | object;
-
-export interface QmpCommandMessage {
-  execute?: string;
-  "exec-oob"?: string;
-  arguments?: object;
-  id?: unknown;
-}
-
-export interface QmpSuccess {
-  return: unknown;
-  id?: unknown;
-}
-
-export interface QmpErrorResponse {
-  error: { class: string; desc: string };
-  id?: unknown;
-}
-
-export type QmpResponse = QmpSuccess | QmpErrorResponse;
-
-export interface QmpEventMessage {
-  event: string;
-  data?: unknown;
-  timestamp: QmpTimestamp;
-}
+import type { QmpErrorResponse, QmpEventMessage, QmpGreeting, QmpSuccess, QmpVersion } from "./core/wire.js";
 
 export type Classified =
   | { kind: "return"; msg: QmpSuccess }

@@ -13,7 +13,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from "node:n
 import type { QmpAddress } from "./connect.js";
 import { DEFAULT_MAX_LINE, LineDecoder, tickBatchedWriter } from "./framing.js";
 import { JsonNestingError, parseJson, stringifyJson, type Int64Mode } from "./json.js";
-import type { QmpVersion } from "./messages.js";
+import type { QmpVersion } from "./core/wire.js";
 
 /**
  * Takes a raw command message ({ execute | exec-oob, arguments?, id? }) as received

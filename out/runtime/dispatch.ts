@@ -6,9 +6,8 @@
 // verbatim into every output as runtime/dispatch.ts; the generated QmpDispatcher
 // gives it the command table and the handlers' types.
 
-import type { QmpCommandInfo } from "./client.js";
-import { $argumentProblems } from "./client.js";
-import { $jsonProblem, type Problem } from "./validate.js";
+import { $argumentProblems, type QmpCommandInfo } from "./client.js";
+import { $hasOwn, $jsonProblem, type Problem } from "./validate.js";
 import type { QmpResponse } from "./wire.js";
 
 /** What a handler learns about the command it executes, besides its arguments. */
@@ -54,10 +53,6 @@ const MAX_NESTING = 1024;
  */
 type Id = { readonly value: unknown; readonly given: unknown } | undefined;
 
-/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
-const hasOwn = (o: object, key: PropertyKey): boolean =>
-  Object.prototype.hasOwnProperty.call(o, key);
-
 /** The platform's structuredClone (Node, browsers, Deno), typed without a DOM or Node lib. */
 const platform = globalThis as unknown as {
   structuredClone?: (value: unknown) => unknown;
@@ -79,7 +74,7 @@ function first(problems: readonly Problem[]): string {
  * it cannot echo with (too deep: refused as QEMU's parser refuses it).
  */
 function readId(req: Request): Id | QmpResponse {
-  if (!hasOwn(req, "id")) return undefined;
+  if (!$hasOwn(req, "id")) return undefined;
   const value = req["id"];
   if (value === undefined) return undefined; // JSON.stringify sends no id
   if (typeof value !== "object" || value === null)
@@ -250,7 +245,9 @@ export class QmpDispatcherCore<Handlers extends object> {
     { command, oob, args: raw }: Parsed,
     id: Id,
   ): Promise<QmpResponse | undefined> {
-    const entry = hasOwn(this.table, command) ? this.table[command] : undefined;
+    const entry = $hasOwn(this.table, command)
+      ? this.table[command]
+      : undefined;
     const handler =
       entry === undefined
         ? undefined

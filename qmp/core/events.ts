@@ -5,7 +5,7 @@
 
 import { QmpValidationError } from "./errors.js";
 import type { QmpAbortSignal } from "./client.js";
-import type { Validator } from "./validate.js";
+import { $hasOwn, type Validator } from "./validate.js";
 import type { QmpTimestamp } from "./wire.js";
 
 /** What a client needs to know about an event at run time. */
@@ -42,10 +42,6 @@ export interface QmpEventSource {
   onEvents(listener: (event: QmpRawEvent) => void): () => void;
 }
 
-/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
-const hasOwn = (o: object, key: PropertyKey): boolean =>
-  Object.prototype.hasOwnProperty.call(o, key);
-
 /**
  * @internal Validates a raw QMP event message (`{ event, data?, timestamp }`)
  * against `table` and returns it typed, undefined for an event the table does not
@@ -64,10 +60,10 @@ export function $parseEvent(
   if (typeof message !== "object" || message === null || Array.isArray(message))
     throw bad("", "not a JSON object");
   const m = message as Record<string, unknown>;
-  const event = hasOwn(m, "event") ? m["event"] : undefined;
+  const event = $hasOwn(m, "event") ? m["event"] : undefined;
   if (typeof event !== "string") throw bad("event", "'event' must be a string");
   name = event;
-  const ts = (hasOwn(m, "timestamp") ? m["timestamp"] : undefined) as
+  const ts = ($hasOwn(m, "timestamp") ? m["timestamp"] : undefined) as
     Record<string, unknown> | null | undefined;
   if (
     typeof ts !== "object" ||
@@ -77,9 +73,9 @@ export function $parseEvent(
   ) {
     throw bad("timestamp", "'timestamp' must be { seconds, microseconds }");
   }
-  if (!hasOwn(table, event)) return undefined;
+  if (!$hasOwn(table, event)) return undefined;
   const validator = (table[event] as QmpEventInfo).data;
-  const raw = hasOwn(m, "data") ? m["data"] : {};
+  const raw = $hasOwn(m, "data") ? m["data"] : {};
   const data = validator !== undefined ? validator.fromJson(raw) : raw;
   if (validator !== undefined) {
     const problems = validator.problems(data, "compatible");

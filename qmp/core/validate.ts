@@ -192,8 +192,8 @@ export const $MAX_VALUES = 2_097_152; // 2^21
 /** What the running call may still visit (see $MAX_VALUES); each entry point resets it. */
 let budget = $MAX_VALUES;
 
-/** Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
-const hasOwn = (o: object, key: PropertyKey): boolean =>
+/** @internal Own property test (Object.hasOwn needs lib ES2022, which the output does not require). */
+export const $hasOwn = (o: object, key: PropertyKey): boolean =>
   Object.prototype.hasOwnProperty.call(o, key);
 /** Is `key` an own enumerable property of `o` (one JSON.stringify sends)? */
 const isEnumerable = (o: object, key: PropertyKey): boolean =>
@@ -206,7 +206,7 @@ export function $isObject(v: unknown): v is $Obj {
 
 /** @internal An own member's value; undefined when absent (never inherited). */
 export function $own(o: $Obj, key: string): unknown {
-  return hasOwn(o, key) ? o[key] : undefined;
+  return $hasOwn(o, key) ? o[key] : undefined;
 }
 
 /** @internal How many own members of `o` have a value that is not undefined? */
