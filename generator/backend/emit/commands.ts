@@ -117,10 +117,7 @@ function callsFile(ctx: EmitContext, m: ModuleFiles): GeneratedFile {
       ],
       { expanded: true },
     );
-    // prettier breaks the type before `=` (its "break-lhs") when one of several type
-    // arguments has arguments itself, as `Record<string, never>` has
-    const right = cmd.argType === undefined || cmd.argType.isEmpty() ? "never-break" : undefined;
-    file.add(declaration("const", c.info, infoType, info, { exported: true, ...(right === undefined ? {} : { right }) }), undefined);
+    file.add(declaration("const", c.info, infoType, info, { exported: true }), undefined);
     const params = [transport, ...callParams(ctx, c)];
     const ret = ["Promise", typeArgs([returnType(ctx, cmd)])];
     file.add(

@@ -359,10 +359,39 @@ export function typeLiteral(members: readonly TypeMember[], opts: { expanded?: b
  * one (a name, a keyword) is hugged, as prettier does.
  */
 export function typeArgs(list: readonly Doc[]): Doc {
-  if (list.length === 1 && isSimpleType(list[0] as Doc)) return ["<", list[0] as Doc, ">"];
-  return addList(new FlatText().str("<"), list, ", ")
-    .str(">")
-    .or(() => group(["<", indent([softline, join([",", line], list)]), softline, ">"]));
+  const args: Doc =
+    list.length === 1 && isSimpleType(list[0] as Doc)
+      ? ["<", list[0] as Doc, ">"]
+      : addList(new FlatText().str("<"), list, ", ")
+          .str(">")
+          .or(() => group(["<", indent([softline, join([",", line], list)]), softline, ">"]));
+  TYPE_ARGS.add(args as object);
+  if (list.length > 1 && list.some(isGenericOrConditional)) COMPLEX_TYPE_ARGS.add(args as object);
+  return args;
+}
+
+/** What typeArgs made, and those of them prettier calls complex (see isComplexTypeAnnotation). */
+const TYPE_ARGS = new WeakSet<object>();
+const COMPLEX_TYPE_ARGS = new WeakSet<object>();
+/** What conditionalType made. */
+const CONDITIONAL_TYPES = new WeakSet<object>();
+
+/** A type with arguments of its own (`Record<string, never>`, `Foo<Bar>`), or a conditional type. */
+function isGenericOrConditional(t: Doc): boolean {
+  if (typeof t === "string") return /^[\w$.]+</.test(t);
+  if (CONDITIONAL_TYPES.has(t as object)) return true;
+  return Array.isArray(t) && (t as readonly Doc[]).some((part) => typeof part === "object" && TYPE_ARGS.has(part as object));
+}
+
+/**
+ * prettier's "complex type annotation": a generic with several type arguments, one
+ * of them generic or conditional. A declaration so typed breaks inside the type
+ * rather than after `=`.
+ */
+function isComplexTypeAnnotation(type: Doc): boolean {
+  if (!Array.isArray(type)) return false;
+  const last = (type as readonly Doc[])[type.length - 1];
+  return typeof last === "object" && COMPLEX_TYPE_ARGS.has(last as object);
 }
 
 /** A type name or keyword, without arguments or brackets. */
@@ -373,7 +402,9 @@ function isSimpleType(t: Doc): boolean {
 
 /** `check extends ext ? yes : no`, broken before `?` and `:` when it does not fit. */
 export function conditionalType(check: Doc, ext: Doc, yes: Doc, no: Doc): Doc {
-  return group([check, " extends ", ext, indent([line, "? ", yes, line, ": ", no])]);
+  const t = group([check, " extends ", ext, indent([line, "? ", yes, line, ": ", no])]);
+  CONDITIONAL_TYPES.add(t);
+  return t;
 }
 
 /** A mapped type `{ readonly [K in Keys]: Value }`, broken onto its own lines when it does not fit. */
@@ -439,12 +470,14 @@ export function declaration(
   name: string,
   type: Doc | undefined,
   init: Expr | undefined,
-  opts: { exported?: boolean; right?: RightKind } = {},
+  opts: { exported?: boolean } = {},
 ): Doc {
   const text = `${opts.exported === true ? "export " : ""}${kind} ${name}`;
   const left: Doc = type === undefined ? text : [text, typeOnly([": ", type])];
   if (init === undefined) return [left, ";"];
-  return [assignment(left, " =", init, opts.right ?? rightKind(init, false)), ";"];
+  // prettier's "break-lhs" for a complex type is laid out as never-break here
+  const layout = type !== undefined && isComplexTypeAnnotation(type) ? "never-break" : rightKind(init, false);
+  return [assignment(left, " =", init, layout), ";"];
 }
 
 /** `target = value;`. */
