@@ -271,16 +271,6 @@ export class FlatText {
   }
 }
 
-/**
- * A construct printed as `parts` when flat: lazy (built by `make` only where it
- * does not fit; see Lazy) when every part is text, else built at once. `make` must
- * build what behaves as a group: its line breaks inside groups.
- */
-export function lazily(parts: readonly Doc[], make: () => Doc): Doc {
-  const f = new FlatText();
-  return f.add(parts) ? f.lazy(make) : make();
-}
-
 function made(l: Lazy): Doc {
   return (l.made ??= l.make());
 }

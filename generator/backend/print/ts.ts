@@ -413,11 +413,6 @@ export function mappedType(k: string, keys: Doc, value: Doc, opts: { readonly?: 
   return group(["{", indent([line, member, ifBreak(";")]), line, "}"]);
 }
 
-/** `T[]`, parenthesized when `T` is not a simple name. */
-export function arrayType(element: string): string {
-  return /^[A-Za-z0-9_$.]+$/.test(element) ? `${element}[]` : `(${element})[]`;
-}
-
 // ---------------------------------------------------------------------------
 // Statements and declarations
 
